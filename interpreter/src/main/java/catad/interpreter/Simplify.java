@@ -1,0 +1,208 @@
+package catad.interpreter;
+
+import static catad.dsl.Catad.*;
+
+import catad.dsl.Prims;
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rewrites a program with the laws so derivative programs stay small: {@code id ∘ f → f},
+ * {@code exl ∘ (f △ g) → f}, {@code (f × g) ∘ (h × k) → (f∘h) × (g∘k)}, zero propagation
+ * ({@code L ∘ zero → zero} for linear L, {@code mul ∘ (zero △ g) → zero}, {@code jam ∘ (f × zero) → f ∘ exl}),
+ * constant folding, {@code map g ∘ map f → map (g ∘ f)}, and sharing of common sub-programs
+ * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}).
+ *
+ * <p>The result computes the same function. One caveat, as with JAX's symbolic zeros: where a zero
+ * meets a NaN or infinity ({@code 0 · NaN}), the simplified program gives 0.
+ */
+public final class Simplify {
+    private Simplify() {}
+
+    /** Constants up to this many numbers are folded. */
+    static final int FOLD_LIMIT = 4096;
+
+    /** {@return the program simplified to a fixed point} @param f a program */
+    public static Prog simplify(Prog f) {
+        return Deep.run("simplify", () -> {
+            Prog cur = f;
+            for (int i = 0; i < 20; i++) {
+                Prog next = once(cur);
+                if (next.equals(cur)) return next;
+                cur = next;
+            }
+            return cur;
+        });
+    }
+
+    /** {@return the number of nodes in the program, a composition counting its steps} @param f a program */
+    public static long size(Prog f) {
+        return Deep.run("size", () -> count(f));
+    }
+
+    private static long count(Prog f) {
+        return switch (f) {
+            case Prog.Compose p -> p.steps().stream().mapToLong(Simplify::count).sum();
+            case Prog.Cross p -> 1 + count(p.f()) + count(p.g());
+            case Prog.Map p -> 1 + count(p.f());
+            case Prog.Cond p -> 1 + count(p.p()) + count(p.f()) + count(p.g());
+            case Prog.Iterate p -> 1 + count(p.f());
+            case Prog.While p -> 1 + count(p.p()) + count(p.f());
+            case Prog.MapAccum p -> 1 + count(p.f());
+            case Prog.Id p -> 1;
+            case Prog.Exl p -> 1;
+            case Prog.Exr p -> 1;
+            case Prog.Dup p -> 1;
+            case Prog.Bang p -> 1;
+            case Prog.Inl p -> 1;
+            case Prog.Inr p -> 1;
+            case Prog.Jam p -> 1;
+            case Prog.Const p -> 1;
+            case Prog.Zero p -> 1;
+            case Prog.Scale p -> 1;
+            case Prog.Prim p -> 1;
+            case Prog.Ex p -> 1;
+            case Prog.In p -> 1;
+            case Prog.Repl p -> 1;
+            case Prog.Sum p -> 1;
+            case Prog.Zip p -> 1;
+            case Prog.Unzip p -> 1;
+            case Prog.Reshape p -> 1;
+            case Prog.Transpose p -> 1;
+        };
+    }
+
+    /** One bottom-up pass. */
+    static Prog once(Prog f) {
+        return switch (f) {
+            case Prog.Compose p -> chain(p.steps().stream().map(Simplify::once).toList(), p.dom());
+            case Prog.Cross p -> node(cross(once(p.f()), once(p.g())));
+            case Prog.Map p -> node(map(p.n(), once(p.f())));
+            case Prog.Cond p -> node(cond(once(p.p()), once(p.f()), once(p.g())));
+            case Prog.Iterate p -> node(iterate(p.n(), once(p.f())));
+            case Prog.While p -> whileLoop(once(p.p()), once(p.f()), p.maxIter());
+            case Prog.MapAccum p -> new Prog.MapAccum(p.n(), once(p.f()), p.reverse());
+            case Prog.Scale p -> node(p);
+            case Prog.Id p -> p;
+            case Prog.Exl p -> p;
+            case Prog.Exr p -> p;
+            case Prog.Dup p -> p;
+            case Prog.Bang p -> p;
+            case Prog.Inl p -> p;
+            case Prog.Inr p -> p;
+            case Prog.Jam p -> p;
+            case Prog.Const p -> p;
+            case Prog.Zero p -> p;
+            case Prog.Prim p -> p;
+            case Prog.Ex p -> p;
+            case Prog.In p -> p;
+            case Prog.Repl p -> p;
+            case Prog.Sum p -> p;
+            case Prog.Zip p -> p;
+            case Prog.Unzip p -> p;
+            case Prog.Reshape p -> p;
+            case Prog.Transpose p -> p;
+        };
+    }
+
+    /** Rewrites inside a composition, first applied first, until none applies. */
+    private static Prog chain(List<Prog> steps, Shape dom) {
+        var s = new ArrayList<Prog>();
+        for (Prog p : steps) push(s, p);
+        return s.isEmpty() ? id(dom) : pipe(s);
+    }
+
+    /** Adds a step after the others, rewriting with the last step while a law applies. */
+    private static void push(List<Prog> s, Prog y) {
+        y = node(y);
+        for (Prog step : y.steps()) {
+            if (step instanceof Prog.Id) continue;
+            if (s.isEmpty()) { s.add(step); continue; }
+            Prog x = s.getLast();
+            List<Prog> r = pair(x, step);
+            if (r == null) { s.add(step); continue; }
+            s.removeLast();
+            for (Prog q : r) push(s, q);
+        }
+    }
+
+    /** Single-node rewrites that may apply anywhere. */
+    private static Prog node(Prog f) {
+        if (f instanceof Prog.Cross p) {
+            if (p.f() instanceof Prog.Id && p.g() instanceof Prog.Id) return id(p.dom());
+            if (p.f() instanceof Prog.Zero && p.g() instanceof Prog.Zero) return zero(p.dom(), p.cod());
+        } else if (f instanceof Prog.Map p) {
+            if (p.f() instanceof Prog.Id) return id(p.dom());
+            if (p.f() instanceof Prog.Zero) return zero(p.dom(), p.cod());
+            if (p.f() instanceof Prog.Scale sc) return scale(p.dom(), sc.s());
+        } else if (f instanceof Prog.Cond p) {
+            if (p.f().equals(p.g())) return p.f();
+        } else if (f instanceof Prog.Iterate p) {
+            if (p.n() == 0) return id(p.dom());
+            if (p.n() == 1) return p.f();
+        } else if (f instanceof Prog.Scale p) {
+            if (p.s() == 1) return id(p.a());
+            if (p.s() == 0) return zero(p.a(), p.a());
+        }
+        return f;
+    }
+
+    /** {@return the rewrite of {@code y ∘ x} as steps (first applied first), or null if no law applies} */
+    private static List<Prog> pair(Prog x, Prog y) {
+        boolean pure = !(x instanceof Prog.While);   // a while may fail; keep it
+        if (y instanceof Prog.Const c && pure) return List.of(new Prog.Const(x.dom(), c.cod(), c.value()));
+        if (y instanceof Prog.Zero z && pure) return List.of(zero(x.dom(), z.cod()));
+        if (y instanceof Prog.Bang && pure) return List.of(bang(x.dom()));
+        if (x instanceof Prog.Const c && y.cod().dim() <= FOLD_LIMIT && !(y instanceof Prog.While))
+            return List.of(new Prog.Const(c.dom(), y.cod(), Eval.eval(y, c.value(), 1)));
+        if (x instanceof Prog.Zero z && Transpose.linear(y)) return List.of(zero(z.dom(), y.cod()));
+
+        if (x instanceof Prog.Dup) {
+            if (y instanceof Prog.Exl || y instanceof Prog.Exr) return List.of();
+            if (y instanceof Prog.Cross c) {
+                if (c.f().equals(c.g())) return List.of(c.f(), dup(c.f().cod()));
+                List<Prog> fs = c.f().steps(), gs = c.g().steps();
+                Prog h = fs.getFirst();
+                if (fs.size() > 1 && gs.size() > 1 && h.equals(gs.getFirst()))
+                    return List.of(h, dup(h.cod()), cross(pipe(fs.subList(1, fs.size())), pipe(gs.subList(1, gs.size()))));
+                if (fs.size() > 1 && h.equals(c.g()))
+                    return List.of(h, dup(h.cod()), cross(pipe(fs.subList(1, fs.size())), id(h.cod())));
+                if (gs.size() > 1 && gs.getFirst().equals(c.f()))
+                    return List.of(c.f(), dup(c.f().cod()), cross(id(c.f().cod()), pipe(gs.subList(1, gs.size()))));
+            }
+        } else if (x instanceof Prog.Cross c) {
+            Shape l = c.f().dom(), r = c.g().dom();
+            if (y instanceof Prog.Exl) return List.of(exl(l, r), c.f());
+            if (y instanceof Prog.Exr) return List.of(exr(l, r), c.g());
+            if (y instanceof Prog.Cross d) return List.of(cross(compose(d.f(), c.f()), compose(d.g(), c.g())));
+            if (y instanceof Prog.Jam) {
+                if (c.g() instanceof Prog.Zero) return List.of(exl(l, r), c.f());
+                if (c.f() instanceof Prog.Zero) return List.of(exr(l, r), c.g());
+            }
+            if (y instanceof Prog.Prim p && p.p().equals(Prims.MUL)) {
+                if (c.f() instanceof Prog.Zero || c.g() instanceof Prog.Zero) return List.of(zero(c.dom(), Shape.R));
+                if (isOne(c.f())) return List.of(exr(l, r), c.g());
+                if (isOne(c.g())) return List.of(exl(l, r), c.f());
+                if (c.f() instanceof Prog.Const k) return List.of(exr(l, r), c.g(), scale(k.at(0)));
+                if (c.g() instanceof Prog.Const k) return List.of(exl(l, r), c.f(), scale(k.at(0)));
+            }
+        } else if (x instanceof Prog.Inl i) {
+            if (y instanceof Prog.Exl) return List.of();
+            if (y instanceof Prog.Exr) return List.of(zero(i.a(), i.b()));
+        } else if (x instanceof Prog.Inr i) {
+            if (y instanceof Prog.Exr) return List.of();
+            if (y instanceof Prog.Exl) return List.of(zero(i.b(), i.a()));
+        } else if (x instanceof Prog.Scale a) {
+            if (y instanceof Prog.Scale b) return List.of(scale(a.a(), a.s() * b.s()));
+        } else if (x instanceof Prog.Map a) {
+            if (y instanceof Prog.Map b) return List.of(map(a.n(), once(compose(b.f(), a.f()))));
+        }
+        return null;
+    }
+
+    private static boolean isOne(Prog p) {
+        return p instanceof Prog.Const c && c.cod().equals(Shape.R) && c.at(0) == 1;
+    }
+}
