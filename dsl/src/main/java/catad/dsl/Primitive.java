@@ -269,11 +269,11 @@ public sealed interface Primitive permits Primitive.Unary, Primitive.Binary, Pri
         var self = new General[1];
         var tr = new General[1];
         tr[0] = new General(transposeName, "", cod, dom, transposeKernel,
-                () -> Catad.compose(Catad.exr(cod, cod), tr[0].prog()),
-                () -> Catad.compose(Catad.exr(cod, dom), self[0].prog()), true);
+                () -> Catad.compose(tr[0].prog(), Catad.exr(cod, cod)),
+                () -> Catad.compose(self[0].prog(), Catad.exr(cod, dom)), true);
         self[0] = new General(name, "", dom, cod, kernel,
-                () -> Catad.compose(Catad.exr(dom, dom), self[0].prog()),
-                () -> Catad.compose(Catad.exr(dom, cod), tr[0].prog()), true);
+                () -> Catad.compose(self[0].prog(), Catad.exr(dom, dom)),
+                () -> Catad.compose(tr[0].prog(), Catad.exr(dom, cod)), true);
         return self[0];
     }
 

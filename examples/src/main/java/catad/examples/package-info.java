@@ -1,0 +1,4 @@
+/**
+ * Demo, benchmarks.
+ */
+package catad.examples;

@@ -1,0 +1,4 @@
+/**
+ * Property-based law checking on jqwik.
+ */
+package catad.laws;
