@@ -114,7 +114,7 @@ public final class Simplify {
         return s.isEmpty() ? id(dom) : pipe(s);
     }
 
-    /** Adds a step after the others, rewriting with the last step while a law applies. */
+    /** Adds a step after the others, rewriting with the last steps while a law applies. */
     private static void push(List<Prog> s, Prog y) {
         y = node(y);
         for (Prog step : y.steps()) {
@@ -122,10 +122,49 @@ public final class Simplify {
             if (s.isEmpty()) { s.add(step); continue; }
             Prog x = s.getLast();
             List<Prog> r = pair(x, step);
-            if (r == null) { s.add(step); continue; }
-            s.removeLast();
-            for (Prog q : r) push(s, q);
+            if (r != null) {
+                s.removeLast();
+                for (Prog q : r) push(s, q);
+                continue;
+            }
+            if (s.size() >= 2 && x instanceof Prog.Dup && step instanceof Prog.Cross c && projectsThrough(s.get(s.size() - 2), c)) {
+                // (p ∘ exl △ q ∘ exr) ∘ X = (p ∘ exl ∘ X) △ (q ∘ exr ∘ X): push X into branches that only project it
+                Prog before = s.get(s.size() - 2);
+                s.removeLast();
+                s.removeLast();
+                push(s, dup(before.dom()));
+                push(s, cross(chain(List.of(before, c.f()), before.dom()), chain(List.of(before, c.g()), before.dom())));
+                continue;
+            }
+            s.add(step);
         }
+    }
+
+    /**
+     * {@return whether both branches of {@code c} start with a projection that {@code x} can be
+     * pushed through without doing work twice: after a {@code dup} always, after {@code f × g}
+     * when the branches take different sides}
+     */
+    private static boolean projectsThrough(Prog x, Prog.Cross c) {
+        Prog p = c.f().steps().getFirst(), q = c.g().steps().getFirst();
+        boolean pl = p instanceof Prog.Exl, pr = p instanceof Prog.Exr, ql = q instanceof Prog.Exl, qr = q instanceof Prog.Exr;
+        boolean pk = ignoresInput(p), qk = ignoresInput(q);
+        if (!(pl || pr || pk) || !(ql || qr || qk)) return false;
+        if (x instanceof Prog.Dup) return true;
+        if (x instanceof Prog.Cross) return pk || qk || pl != ql;
+        return false;
+    }
+
+    private static boolean ignoresInput(Prog p) {
+        return p instanceof Prog.Const || p instanceof Prog.Zero || p instanceof Prog.Bang;
+    }
+
+    /** {@return the last step of a program} */
+    private static Prog last(Prog p) { return p.steps().getLast(); }
+
+    private static Prog allButLast(Prog p) {
+        List<Prog> s = p.steps();
+        return s.size() == 1 ? id(p.dom()) : pipe(s.subList(0, s.size() - 1));
     }
 
     /** Single-node rewrites that may apply anywhere. */
@@ -180,6 +219,17 @@ public final class Simplify {
             if (y instanceof Prog.Jam) {
                 if (c.g() instanceof Prog.Zero) return List.of(exl(l, r), c.f());
                 if (c.f() instanceof Prog.Zero) return List.of(exr(l, r), c.g());
+                Prog a = last(c.f()), b = last(c.g());
+                // jam ∘ (inl × inr) = id, jam ∘ (inr × inl) = swap: sums of one-hot pieces are pairs
+                if (a instanceof Prog.Inl && b instanceof Prog.Inr)
+                    return List.of(cross(allButLast(c.f()), allButLast(c.g())));
+                if (a instanceof Prog.Inr && b instanceof Prog.Inl)
+                    return List.of(cross(allButLast(c.f()), allButLast(c.g())), swap(a.dom(), b.dom()));
+                // jam ∘ (inl × inl) = inl ∘ jam, likewise inr
+                if (a instanceof Prog.Inl ia && b instanceof Prog.Inl)
+                    return List.of(cross(allButLast(c.f()), allButLast(c.g())), jam(ia.a()), a);
+                if (a instanceof Prog.Inr ia && b instanceof Prog.Inr)
+                    return List.of(cross(allButLast(c.f()), allButLast(c.g())), jam(ia.b()), a);
             }
             if (y instanceof Prog.Prim p && p.p().equals(Prims.MUL)) {
                 if (c.f() instanceof Prog.Zero || c.g() instanceof Prog.Zero) return List.of(zero(c.dom(), Shape.R));
