@@ -35,7 +35,7 @@ sealed interface Lin {
         @Override public Shape cod() { return p.cod(); }
         @Override public double[] apply(double[] dx, int b) { return Eval.eval(p, dx, b); }
         @Override public Lin transpose() { return new Of(Transpose.transpose(p)); }
-        @Override public String toString() { return Printer.print(p); }
+        @Override public String toString() { return Printer.expression(p); }
     }
 
     /** {@code g ∘ f ∘ …}, first applied first. */
@@ -121,7 +121,7 @@ sealed interface Lin {
             return Eval.eval(fwd, Layout.pair(x, dx, b, dxs, dom().dim()), b);
         }
         @Override public Lin transpose() { return new Rule(bwd, fwd, x); }
-        @Override public String toString() { return "(" + Printer.print(fwd) + ") at x"; }
+        @Override public String toString() { return "(" + Printer.expression(fwd) + ") at x"; }
     }
 
     /** The derivative of {@code cond}: the branch each item took, linearized at those items only. */
