@@ -176,6 +176,12 @@ public final class Catad {
     /** {@return {@code matmul : [m][k]R × [k][n]R → [m][n]R}} @param m rows @param k inner @param n columns */
     public static Prog matmul(int m, int k, int n) { return Prims.matmul(m, k, n).prog(); }
 
+    /** {@return {@code maximum : [n]R → R}, the largest element} @param n length, at least 1 */
+    public static Prog maximum(int n) { return Prims.maximum(n).prog(); }
+
+    /** {@return {@code argmax : [n]R → [n]R}, one-hot at the first largest element} @param n length, at least 1 */
+    public static Prog argmax(int n) { return Prims.argmax(n).prog(); }
+
     /** {@return the constant linear map of an m×n row-major matrix, {@code [n]R → [m]R}} @param m rows @param n columns @param data entries */
     public static Prog matrix(int m, int n, double... data) { return Prims.matrix(m, n, data).prog(); }
 

@@ -53,7 +53,7 @@ public final class Parser {
             "id", "exl", "exr", "dup", "jam", "add", "sub", "neg", "sum", "zip", "unzip", "transpose",
             "ex", "repl", "in", "scale", "const", "inl", "inr", "zero", "reshape",
             "map", "mapAccumL", "mapAccumR", "fold", "scan", "cond", "iterate", "while",
-            "pow", "dot", "matvec", "matmul", "matrix", "NaN", "Infinity");
+            "pow", "dot", "maximum", "argmax", "matvec", "matmul", "matrix", "NaN", "Infinity");
 
     private final List<Token> tokens;
     private final Map<String, Primitive> user;
@@ -380,6 +380,8 @@ public final class Parser {
             }
             case "pow" -> { double c = number(); yield primitive(t, () -> Prims.pow(c)); }
             case "dot" -> { int n = integer("a length"); yield primitive(t, () -> Prims.dot(n)); }
+            case "maximum" -> { int n = integer("a length"); yield primitive(t, () -> Prims.maximum(n)); }
+            case "argmax" -> { int n = integer("a length"); yield primitive(t, () -> Prims.argmax(n)); }
             case "matvec" -> {
                 int m = integer("the rows"), n = integer("the columns");
                 yield primitive(t, () -> Prims.matvec(m, n));
@@ -414,7 +416,7 @@ public final class Parser {
     private boolean takesArguments(String name) {
         return switch (name) {
             case "ex", "repl", "in", "scale", "const", "map", "mapAccumL", "mapAccumR", "fold", "scan",
-                 "cond", "iterate", "while", "pow", "dot", "matvec", "matmul", "matrix" -> true;
+                 "cond", "iterate", "while", "pow", "dot", "maximum", "argmax", "matvec", "matmul", "matrix" -> true;
             default -> false;
         };
     }

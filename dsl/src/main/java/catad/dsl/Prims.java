@@ -164,6 +164,40 @@ public final class Prims {
         return self[0];
     }
 
+    /**
+     * {@return {@code maximum : [n]R → R}, the largest element (NaN if any is NaN); its derivative
+     * picks the first largest element (a subgradient at ties)} @param n length, at least 1
+     */
+    public static General maximum(int n) {
+        if (n < 1) throw new ShapeException("maximum needs at least one element, got length " + n);
+        Shape v = Shape.vec(n);
+        return Primitive.builtin("maximum", Integer.toString(n), v, R, (x, xo, y, yo) -> {
+            double m = x[xo];
+            for (int i = 1; i < n; i++) m = Math.max(m, x[xo + i]);
+            y[yo] = m;
+        }, () -> compose(Catad.dot(n), cross(argmax(n).prog(), id(v))),
+           () -> compose(scaleVec(n), swap(v, R), cross(argmax(n).prog(), id(R))), false);
+    }
+
+    /**
+     * {@return {@code argmax : [n]R → [n]R}, one-hot at the first largest element (all zero if any
+     * is NaN); piecewise constant, so its derivative is zero} @param n length, at least 1
+     */
+    public static General argmax(int n) {
+        if (n < 1) throw new ShapeException("argmax needs at least one element, got length " + n);
+        Shape v = Shape.vec(n);
+        return Primitive.builtin("argmax", Integer.toString(n), v, v, (x, xo, y, yo) -> {
+            int best = 0;
+            boolean nan = Double.isNaN(x[xo]);
+            for (int i = 1; i < n; i++) {
+                nan |= Double.isNaN(x[xo + i]);
+                if (x[xo + i] > x[xo + best]) best = i;
+            }
+            for (int i = 0; i < n; i++) y[yo + i] = 0;
+            if (!nan) y[yo + best] = 1;
+        }, () -> zero(Shape.pair(v, v), v), () -> zero(Shape.pair(v, v), v), false);
+    }
+
     /** {@return the forward rule of a bilinear {@code b}: {@code ((u,v),(du,dv)) ↦ b(du,v) + b(u,dv)}} */
     private static Prog bilinearJvp(Prog b, Shape d) {
         var p = (Shape.Pair) d;
