@@ -43,8 +43,7 @@ public final class AD {
 
     /** {@return f x} @param f a program @param x its input, flat */
     public static double[] eval(Prog f, double... x) {
-        Eval.checkInput(f, x);
-        return Layout.copy(Deep.run("eval", () -> Eval.eval(f, x, 1)));
+        return Layout.copy(Deep.run("eval", () -> Eval.eval(f, Eval.checkInput(f, x), 1)));
     }
 
     /** {@return f x for a program with scalar output} @param f a program {@code A → R} @param x its input */
@@ -57,22 +56,21 @@ public final class AD {
 
     /** {@return (f x, f'(x)): the value and the derivative at x} @param f a program @param x the point */
     public static Tuple2<double[], LinearMap> linearize(Prog f, double... x) {
-        Eval.checkInput(f, x);
-        Linearize.Pair p = Deep.run("linearize", () -> Linearize.at(f, x, 1));
+        Linearize.Pair p = Deep.run("linearize", () -> Linearize.at(f, Eval.checkInput(f, x), 1));
         return Tuple.of(Layout.copy(p.y()), new LinearMap(p.d()));
     }
 
     /** {@return (f x, f'(x) dx)} @param f a program @param x the point @param dx a tangent */
     public static Tuple2<double[], double[]> jvp(Prog f, double[] x, double[] dx) {
-        checkTangent(f.dom(), dx, "tangent");
+        checkTangent(Deep.run("jvp", f::dom), dx, "tangent");
         var l = linearize(f, x);
         return Tuple.of(l._1, l._2.apply(dx));
     }
 
     /** {@return the Jacobian at x by forward mode, {@code J[i][j] = ∂fᵢ/∂xⱼ}} @param f a program @param x the point */
     public static double[][] jacfwd(Prog f, double... x) {
-        Eval.checkInput(f, x);
-        int n = f.dom().dim(), m = f.cod().dim();
+        Deep.run("jacfwd", () -> Eval.checkInput(f, x));
+        int n = x.length, m = Deep.run("jacfwd", () -> f.cod().dim());
         // all n directions at once: linearize at n copies of x, push the n unit vectors through
         double[] cols = Deep.run("jacfwd", () -> Linearize.at(f, Layout.tile(x, n), n).d().apply(Layout.identity(n), n));
         var jac = new double[m][n];
@@ -91,7 +89,7 @@ public final class AD {
 
     /** {@return f'(x)ᵀ ct} @param f a program @param x the point @param ct a cotangent of the output */
     public static double[] vjp(Prog f, double[] x, double[] ct) {
-        checkTangent(f.cod(), ct, "cotangent");
+        checkTangent(Deep.run("vjp", f::cod), ct, "cotangent");
         return linearize(f, x)._2.transpose().apply(ct);
     }
 
@@ -109,8 +107,8 @@ public final class AD {
 
     /** {@return the Jacobian at x by reverse mode} @param f a program @param x the point */
     public static double[][] jacrev(Prog f, double... x) {
-        Eval.checkInput(f, x);
-        int n = f.dom().dim(), m = f.cod().dim();
+        Deep.run("jacrev", () -> Eval.checkInput(f, x));
+        int n = x.length, m = Deep.run("jacrev", () -> f.cod().dim());
         double[] rows = Deep.run("jacrev", () -> Linearize.at(f, Layout.tile(x, m), m).d().transpose().apply(Layout.identity(m), m));
         var jac = new double[m][n];
         for (int i = 0; i < m; i++) System.arraycopy(rows, i * n, jac[i], 0, n);
@@ -121,12 +119,12 @@ public final class AD {
 
     /** {@return the Hessian of a program to R at x: forward mode over the reverse-mode gradient program} @param f a program {@code A → R} @param x the point */
     public static double[][] hessian(Prog f, double... x) {
-        return jacfwd(grad(f), x);
+        return jacfwd(GradCache.grad(f), x);
     }
 
     /** {@return the Hessian-vector product ∇²f(x) v} @param f a program {@code A → R} @param x the point @param v a direction */
     public static double[] hvp(Prog f, double[] x, double[] v) {
-        return jvp(grad(f), x, v)._2;
+        return jvp(GradCache.grad(f), x, v)._2;
     }
 
     // ---------------------------------------------------------------- derivatives as programs
@@ -140,8 +138,10 @@ public final class AD {
     /** {@return the gradient program {@code A → A} of a program {@code A → R}} @param f a program to R */
     public static Prog grad(Prog f) {
         requireScalar(f, "grad");
-        Shape a = f.dom();
-        return Simplify.simplify(Deep.run("grad", () -> compose(Derive.vjp(f), fork(id(a), constant(a, 1)))));
+        return Simplify.simplify(Deep.run("grad", () -> {
+            Shape a = f.dom();
+            return compose(Derive.vjp(f), fork(id(a), constant(a, 1)));
+        }));
     }
 
     /** {@return the program {@code x ↦ (f x, ∇f(x)) : A → R × A}} @param f a program to R */
@@ -149,18 +149,20 @@ public final class AD {
 
     /** {@return the Hessian-vector-product program {@code (x, v) ↦ ∇²f(x) v : A × A → A}, forward over reverse} @param f a program to R */
     public static Prog hvp(Prog f) {
-        Shape a = f.dom();
+        Shape a = Deep.run("hvp", f::dom);
         return Simplify.simplify(compose(exr(a, a), jvp(grad(f))));
     }
 
     /** {@return the Hessian program {@code [n]R → [n][n]R} (row i is ∇²f(x) eᵢ)} @param f a program {@code [n]R → R} */
     public static Prog hessian(Prog f) {
-        if (!(f.dom() instanceof Shape.Arr(int n, Shape e)) || !e.equals(Shape.R))
-            throw new CatadException("hessian(f) as a program needs f : [n]R → R, got " + f.dom() + " → " + f.cod()
-                    + "; use hessian(f, x) for numbers");
-        Shape a = f.dom();
-        Prog basis = constant(a, Shape.arr(n, a), Layout.identity(n));
-        return Simplify.simplify(compose(map(n, hvp(f)), zip(n, a, a), fork(repl(n, a), basis)));
+        return Deep.run("hessian", () -> {
+            if (!(f.dom() instanceof Shape.Arr(int n, Shape e)) || !e.equals(Shape.R))
+                throw new CatadException("hessian(f) as a program needs f : [n]R → R, got " + f.dom() + " → " + f.cod()
+                        + "; use hessian(f, x) for numbers");
+            Shape a = f.dom();
+            Prog basis = constant(a, Shape.arr(n, a), Layout.identity(n));
+            return Simplify.simplify(compose(map(n, hvp(f)), zip(n, a, a), fork(repl(n, a), basis)));
+        });
     }
 
     /** {@return the program simplified with the laws} @param f a program */
@@ -229,8 +231,9 @@ public final class AD {
     // ---------------------------------------------------------------- checks
 
     private static void requireScalar(Prog f, String what) {
-        if (!f.cod().equals(Shape.R))
-            throw new CatadException(what + " needs a program with output R, but " + Printer.brief(f) + " gives " + f.cod());
+        if (!Deep.run(what, () -> f.cod().equals(Shape.R)))
+            throw new CatadException(what + " needs a program with output R, but " + Printer.brief(f) + " gives "
+                    + Deep.run(what, () -> Printer.shape(f.cod())));
     }
 
     private static void checkTangent(Shape s, double[] t, String what) {
