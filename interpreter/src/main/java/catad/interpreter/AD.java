@@ -222,7 +222,7 @@ public final class AD {
         List<String> errors = List.empty();
         if (x == null) return Validation.invalid(List.of("input is null"));
         if (x.length != f.dom().dim())
-            errors = errors.append("input has " + x.length + " numbers but the program takes " + f.dom() + " (" + f.dom().dim() + ")");
+            errors = errors.append("input has " + Eval.count(x.length) + " but the program takes " + f.dom() + " (" + f.dom().dim() + ")");
         for (int i = 0; i < x.length; i++)
             if (!Double.isFinite(x[i])) errors = errors.append("input[" + i + "] is " + x[i]);
         return errors.isEmpty() ? Validation.valid(x) : Validation.invalid(errors);
@@ -238,6 +238,6 @@ public final class AD {
 
     private static void checkTangent(Shape s, double[] t, String what) {
         if (t == null || t.length != s.dim())
-            throw new CatadException(what + " has " + (t == null ? "no" : t.length) + " numbers but must be " + s + " (" + s.dim() + ")");
+            throw new CatadException(what + " has " + (t == null ? "no numbers" : Eval.count(t.length)) + " but must be " + s + " (" + s.dim() + ")");
     }
 }

@@ -134,13 +134,16 @@ final class Eval {
         return Layout.pair(c, bs, b, dc, n * dbb);
     }
 
+    /** {@return "1 number" or "n numbers"} */
+    static String count(int n) { return n == 1 ? "1 number" : n + " numbers"; }
+
     /** {@return whether x has the length the shape needs, else a clear error} */
     static double[] checkInput(Prog f, double[] x) {
         Shape s = f.dom();
         if (x == null) throw new CatadException("input is null; " + Printer.brief(f) + " takes " + s);
         if (x.length != s.dim())
-            throw new CatadException("input has " + x.length + " numbers but " + Printer.brief(f) + " takes " + s
-                    + " (" + s.dim() + " numbers)");
+            throw new CatadException("input has " + Eval.count(x.length) + " but " + Printer.brief(f) + " takes " + s
+                    + " (" + count(s.dim()) + ")");
         return x;
     }
 }

@@ -20,7 +20,7 @@ public final class LinearMap {
     /** {@return the map applied to a tangent} @param dx a tangent of {@link #dom()} */
     public double[] apply(double... dx) {
         if (dx.length != dom().dim())
-            throw new catad.dsl.CatadException("tangent has " + dx.length + " numbers but the map takes " + dom() + " (" + dom().dim() + ")");
+            throw new catad.dsl.CatadException("tangent has " + Eval.count(dx.length) + " but the map takes " + dom() + " (" + dom().dim() + ")");
         return Layout.copy(Deep.run("apply", () -> lin.apply(dx, 1)));
     }
 
