@@ -214,12 +214,12 @@ public final class Printer {
         if (a instanceof Prog.MapAccum(int n, Prog g, boolean rev) && !rev && g instanceof Prog.Compose c) {
             var gs = c.steps();
             if (b instanceof Prog.Exl && gs.size() == 2 && gs.get(0) instanceof Prog.Dup
-                    && gs.get(1) instanceof Prog.Cross(Prog f, Prog bang) && bang instanceof Prog.Bang)
+                    && gs.get(1) instanceof Prog.Cross(Prog f, Prog bang, Shape d1, Shape c1) && bang instanceof Prog.Bang)
                 return word("fold", arg(f));
             if (b instanceof Prog.Exr && gs.getLast() instanceof Prog.Dup)
                 return word("scan", arg(chain(gs.subList(0, gs.size() - 1))));
         }
-        if (a instanceof Prog.Cross(Prog f, Prog g) && b instanceof Prog.Jam) {
+        if (a instanceof Prog.Cross(Prog f, Prog g, Shape d1, Shape c1) && b instanceof Prog.Jam) {
             if (f instanceof Prog.Id && g instanceof Prog.Scale(Shape s, double k)
                     && Double.doubleToLongBits(k) == Double.doubleToLongBits(-1.0))
                 return word("sub");
@@ -227,7 +227,7 @@ public final class Printer {
             if (j >= 2 && steps.get(j - 2) instanceof Prog.Dup) return null;
             return new Bin(Op.JOIN, f, g);
         }
-        if (a instanceof Prog.Dup && b instanceof Prog.Cross(Prog f, Prog g)) return new Bin(Op.FORK, f, g);
+        if (a instanceof Prog.Dup && b instanceof Prog.Cross(Prog f, Prog g, Shape d1, Shape c1)) return new Bin(Op.FORK, f, g);
         return null;
     }
 

@@ -58,11 +58,20 @@ public sealed interface Prog
 
     // ---------------------------------------------------------------- monoidal, cartesian
 
-    /** {@code f × g : A × C → B × D} (ConCat's {@code ***}). @param f left @param g right */
-    record Cross(Prog f, Prog g) implements Prog {
-        public Cross { Objects.requireNonNull(f); Objects.requireNonNull(g); }
-        @Override public Shape dom() { return Shape.pair(f.dom(), g.dom()); }
-        @Override public Shape cod() { return Shape.pair(f.cod(), g.cod()); }
+    /**
+     * {@code f × g : A × C → B × D} (ConCat's {@code ***}). The shapes are stored, not recomputed,
+     * so deeply nested products cost constant time per node. @param f left @param g right
+     * @param dom {@code A × C} @param cod {@code B × D}
+     */
+    record Cross(Prog f, Prog g, Shape dom, Shape cod) implements Prog {
+        public Cross {
+            Objects.requireNonNull(f); Objects.requireNonNull(g);
+            if (!(dom instanceof Shape.Pair(Shape a, Shape c)) || !same(a, f.dom()) || !same(c, g.dom())
+                    || !(cod instanceof Shape.Pair(Shape b, Shape d)) || !same(b, f.cod()) || !same(d, g.cod()))
+                throw new ShapeException("cross: shapes " + dom + " → " + cod + " do not fit " + Printer.brief(f) + " and " + Printer.brief(g));
+        }
+        /** {@return {@code f × g}} @param f left @param g right */
+        public Cross(Prog f, Prog g) { this(f, g, Shape.pair(f.dom(), g.dom()), Shape.pair(f.cod(), g.cod())); }
         @Override public String toString() { return Printer.brief(this); }
     }
 
@@ -175,11 +184,19 @@ public sealed interface Prog
 
     // ---------------------------------------------------------------- arrays
 
-    /** {@code map f : [n]A → [n]B}. @param n length @param f the element program */
-    record Map(int n, Prog f) implements Prog {
-        public Map { Check.length(n); Objects.requireNonNull(f); }
-        @Override public Shape dom() { return Shape.arr(n, f.dom()); }
-        @Override public Shape cod() { return Shape.arr(n, f.cod()); }
+    /**
+     * {@code map f : [n]A → [n]B}; the shapes are stored, not recomputed. @param n length
+     * @param f the element program @param dom {@code [n]A} @param cod {@code [n]B}
+     */
+    record Map(int n, Prog f, Shape dom, Shape cod) implements Prog {
+        public Map {
+            Check.length(n); Objects.requireNonNull(f);
+            if (!(dom instanceof Shape.Arr(int m, Shape a)) || m != n || !same(a, f.dom())
+                    || !(cod instanceof Shape.Arr(int k, Shape b)) || k != n || !same(b, f.cod()))
+                throw new ShapeException("map: shapes " + dom + " → " + cod + " do not fit " + n + " elements of " + Printer.brief(f));
+        }
+        /** {@return {@code map f}} @param n length @param f the element program */
+        public Map(int n, Prog f) { this(n, f, Shape.arr(n, f.dom()), Shape.arr(n, f.cod())); }
         @Override public String toString() { return Printer.brief(this); }
     }
 
@@ -320,6 +337,9 @@ public sealed interface Prog
     default List<Prog> steps() {
         return this instanceof Compose c ? c.steps() : List.of(this);
     }
+
+    /** {@return whether two shapes are equal, by reference first (stored shapes are shared)} */
+    private static boolean same(Shape a, Shape b) { return a == b || a.equals(b); }
 
     /** Shape checks shared by the records; messages name both shapes and both sub-programs. */
     final class Check {

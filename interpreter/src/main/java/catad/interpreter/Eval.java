@@ -5,6 +5,7 @@ import catad.dsl.Primitive;
 import catad.dsl.Printer;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
+import java.util.List;
 
 /**
  * Evaluation: a program as a function on flat values.
@@ -26,12 +27,7 @@ final class Eval {
                 for (Prog s : p.steps()) v = eval(s, v, b);
                 yield v;
             }
-            case Prog.Cross p -> {
-                int da = p.f().dom().dim(), dc = p.g().dom().dim();
-                double[] l = eval(p.f(), Layout.left(x, b, da, dc), b);
-                double[] r = eval(p.g(), Layout.right(x, b, da, dc), b);
-                yield Layout.pair(l, r, b, p.f().cod().dim(), p.g().cod().dim());
-            }
+            case Prog.Cross p -> product(p, x, b);
             case Prog.Exl p -> Layout.left(x, b, p.a().dim(), p.b().dim());
             case Prog.Exr p -> Layout.right(x, b, p.a().dim(), p.b().dim());
             case Prog.Dup p -> Layout.pair(x, x, b, p.a().dim(), p.a().dim());
@@ -61,6 +57,25 @@ final class Eval {
             case Prog.While p -> whileLoop(p, x, b);
             case Prog.MapAccum p -> mapAccum(p, x, b);
         };
+    }
+
+    /**
+     * A tree of products is evaluated factor by factor, each on its slice of the input, so nested
+     * products cost time linear in their size, not in size times depth.
+     */
+    private static double[] product(Prog.Cross top, double[] x, int b) {
+        List<Prog> fs = Layout.factors(top);
+        int din = 0, dout = 0;
+        for (Prog f : fs) { din += f.dom().dim(); dout += f.cod().dim(); }
+        var y = new double[b * dout];
+        int io = 0, oo = 0;
+        for (Prog f : fs) {
+            int di = f.dom().dim(), dq = f.cod().dim();
+            Layout.put(y, b, dout, oo, eval(f, Layout.slice(x, b, din, io, di), b), dq);
+            io += di;
+            oo += dq;
+        }
+        return y;
     }
 
     static double[] prim(Primitive prim, double[] x, int b) {

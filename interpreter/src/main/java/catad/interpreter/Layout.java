@@ -179,6 +179,32 @@ final class Layout {
         for (int k = 0; k < b; k++) System.arraycopy(col, k * d, xs, (k * n + i) * d, d);
     }
 
+    /** {@return from each of b items of width {@code stride}, the {@code len} numbers at {@code off}} */
+    static double[] slice(double[] x, int b, int stride, int off, int len) {
+        if (b == 1) return off == 0 && len == x.length ? x : Arrays.copyOfRange(x, off, off + len);
+        var out = new double[b * len];
+        for (int k = 0; k < b; k++) System.arraycopy(x, k * stride + off, out, k * len, len);
+        return out;
+    }
+
+    /** Writes b parts of width {@code len} at {@code off} of b items of width {@code stride}. */
+    static void put(double[] into, int b, int stride, int off, double[] part, int len) {
+        for (int k = 0; k < b; k++) System.arraycopy(part, k * len, into, k * stride + off, len);
+    }
+
+    /** {@return the leaves of a tree of products, left to right, found without recursion} */
+    static java.util.List<catad.dsl.Prog> factors(catad.dsl.Prog.Cross top) {
+        var out = new java.util.ArrayList<catad.dsl.Prog>();
+        var todo = new java.util.ArrayDeque<catad.dsl.Prog>();
+        todo.push(top);
+        while (!todo.isEmpty()) {
+            catad.dsl.Prog p = todo.pop();
+            if (p instanceof catad.dsl.Prog.Cross c) { todo.push(c.g()); todo.push(c.f()); }
+            else out.add(p);
+        }
+        return out;
+    }
+
     /** {@return a copy} */
     static double[] copy(double[] x) { return Arrays.copyOf(x, x.length); }
 }

@@ -65,24 +65,44 @@ sealed interface Lin {
         @Override public String toString() {
             var sb = new StringBuilder();
             for (int i = steps.size() - 1; i >= 0; i--) {
-                sb.append(steps.get(i) instanceof Seq || steps.get(i) instanceof Cross ? "(" + steps.get(i) + ")" : steps.get(i).toString());
+                sb.append(steps.get(i) instanceof Seq || steps.get(i) instanceof Par ? "(" + steps.get(i) + ")" : steps.get(i).toString());
                 if (i > 0) sb.append(" . ");
             }
             return sb.toString();
         }
     }
 
-    /** {@code f × g}. */
-    record Cross(Lin f, Lin g) implements Lin {
-        @Override public Shape dom() { return Shape.pair(f.dom(), g.dom()); }
-        @Override public Shape cod() { return Shape.pair(f.cod(), g.cod()); }
+    /**
+     * A product of linear maps {@code f₁ × f₂ × …} over a tree of pairs, kept flat so deeply nested
+     * products cost time linear in their size. @param parts the factors, left to right
+     * @param dom the input shape (a tree of pairs) @param cod the output shape
+     */
+    record Par(List<Lin> parts, Shape dom, Shape cod) implements Lin {
+        public Par { parts = List.copyOf(parts); }
+        static Par of(Lin f, Lin g) { return new Par(List.of(f, g), Shape.pair(f.dom(), g.dom()), Shape.pair(f.cod(), g.cod())); }
         @Override public double[] apply(double[] dx, int b) {
-            int da = f.dom().dim(), dc = g.dom().dim();
-            return Layout.pair(f.apply(Layout.left(dx, b, da, dc), b), g.apply(Layout.right(dx, b, da, dc), b),
-                    b, f.cod().dim(), g.cod().dim());
+            int din = 0, dout = 0;
+            for (Lin f : parts) { din += f.dom().dim(); dout += f.cod().dim(); }
+            var y = new double[b * dout];
+            int io = 0, oo = 0;
+            for (Lin f : parts) {
+                int di = f.dom().dim(), dq = f.cod().dim();
+                Layout.put(y, b, dout, oo, f.apply(Layout.slice(dx, b, din, io, di), b), dq);
+                io += di;
+                oo += dq;
+            }
+            return y;
         }
-        @Override public Lin transpose() { return new Cross(f.transpose(), g.transpose()); }
-        @Override public String toString() { return "(" + f + ") *** (" + g + ")"; }
+        @Override public Lin transpose() {
+            var ts = new ArrayList<Lin>(parts.size());
+            for (Lin f : parts) ts.add(f.transpose());
+            return new Par(ts, cod, dom);
+        }
+        @Override public String toString() {
+            var sb = new StringBuilder();
+            for (Lin f : parts) sb.append(sb.isEmpty() ? "(" : " *** (").append(f).append(')');
+            return sb.toString();
+        }
     }
 
     /** {@code map f} over arrays of n, where f was linearized at all n·b elements at once. */

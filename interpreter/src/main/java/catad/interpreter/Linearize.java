@@ -5,6 +5,7 @@ import catad.dsl.Primitive;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Forward mode through derivative pairs: a program at a batch of points becomes its values and its
@@ -33,10 +34,22 @@ final class Linearize {
                 yield new Pair(v, Lin.Seq.of(ds));
             }
             case Prog.Cross p -> {
-                int da = p.f().dom().dim(), dc = p.g().dom().dim();
-                Pair l = at(p.f(), Layout.left(x, b, da, dc), b);
-                Pair r = at(p.g(), Layout.right(x, b, da, dc), b);
-                yield new Pair(Layout.pair(l.y(), r.y(), b, p.f().cod().dim(), p.g().cod().dim()), new Lin.Cross(l.d(), r.d()));
+                // factor by factor on slices, as Eval does: linear in the size of nested products
+                List<Prog> fs = Layout.factors(p);
+                int din = 0, dout = 0;
+                for (Prog q : fs) { din += q.dom().dim(); dout += q.cod().dim(); }
+                var y = new double[b * dout];
+                var ds = new ArrayList<Lin>(fs.size());
+                int io = 0, oo = 0;
+                for (Prog q : fs) {
+                    int di = q.dom().dim(), dq = q.cod().dim();
+                    Pair r = at(q, Layout.slice(x, b, din, io, di), b);
+                    Layout.put(y, b, dout, oo, r.y(), dq);
+                    ds.add(r.d());
+                    io += di;
+                    oo += dq;
+                }
+                yield new Pair(y, new Lin.Par(ds, p.dom(), p.cod()));
             }
             case Prog.Id p -> linear(p, x, b);
             case Prog.Exl p -> linear(p, x, b);
@@ -89,7 +102,7 @@ final class Linearize {
             case Primitive.Binary o -> {
                 double[] g = Eval.eval(o.gradient(), x, b);
                 yield Lin.Seq.of(java.util.List.of(
-                        new Lin.Cross(new Lin.Diag(Layout.left(g, b, 1, 1)), new Lin.Diag(Layout.right(g, b, 1, 1))),
+                        Lin.Par.of(new Lin.Diag(Layout.left(g, b, 1, 1)), new Lin.Diag(Layout.right(g, b, 1, 1))),
                         new Lin.Of(Catad.jam(Shape.R))));
             }
             case Primitive.General g -> g.linear() ? new Lin.Of(p) : new Lin.Rule(g.jvp(), g.vjp(), x);

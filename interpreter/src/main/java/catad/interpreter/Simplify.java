@@ -6,7 +6,9 @@ import catad.dsl.Prims;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rewrites a program with the laws so derivative programs stay small: {@code id ∘ f → f},
@@ -75,15 +77,25 @@ public final class Simplify {
     }
 
     /** One bottom-up pass. */
-    static Prog once(Prog f) {
-        return switch (f) {
-            case Prog.Compose p -> chain(p.steps().stream().map(Simplify::once).toList(), p.dom());
-            case Prog.Cross p -> node(cross(once(p.f()), once(p.g())));
-            case Prog.Map p -> node(map(p.n(), once(p.f())));
-            case Prog.Cond p -> node(cond(once(p.p()), once(p.f()), once(p.g())));
-            case Prog.Iterate p -> node(iterate(p.n(), once(p.f())));
-            case Prog.While p -> whileLoop(once(p.p()), once(p.f()), p.maxIter());
-            case Prog.MapAccum p -> new Prog.MapAccum(p.n(), once(p.f()), p.reverse());
+    static Prog once(Prog f) { return once(f, new IdentityHashMap<>()); }
+
+    /**
+     * One bottom-up pass. Derivative programs share sub-programs by reference (each step of the
+     * primal reappears in the vjp of every enclosing composition), so the memo rewrites each shared
+     * object once per pass: time linear in the number of distinct nodes, not in the unshared tree,
+     * which is quadratic for nested programs.
+     */
+    private static Prog once(Prog f, Map<Prog, Prog> memo) {
+        Prog done = memo.get(f);
+        if (done != null) return done;
+        Prog r = switch (f) {
+            case Prog.Compose p -> chain(p.steps().stream().map(s -> once(s, memo)).toList(), p.dom());
+            case Prog.Cross p -> node(cross(once(p.f(), memo), once(p.g(), memo)));
+            case Prog.Map p -> node(map(p.n(), once(p.f(), memo)));
+            case Prog.Cond p -> node(cond(once(p.p(), memo), once(p.f(), memo), once(p.g(), memo)));
+            case Prog.Iterate p -> node(iterate(p.n(), once(p.f(), memo)));
+            case Prog.While p -> whileLoop(once(p.p(), memo), once(p.f(), memo), p.maxIter());
+            case Prog.MapAccum p -> new Prog.MapAccum(p.n(), once(p.f(), memo), p.reverse());
             case Prog.Scale p -> node(p);
             case Prog.Id p -> p;
             case Prog.Exl p -> p;
@@ -105,6 +117,8 @@ public final class Simplify {
             case Prog.Reshape p -> p;
             case Prog.Transpose p -> p;
         };
+        memo.put(f, r);
+        return r;
     }
 
     /** Rewrites inside a composition, first applied first, until none applies. */
