@@ -5,7 +5,6 @@ import catad.dsl.Primitive;
 import catad.dsl.Printer;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
-import java.util.List;
 
 /**
  * Evaluation: a program as a function on flat values.
@@ -59,23 +58,9 @@ final class Eval {
         };
     }
 
-    /**
-     * A tree of products is evaluated factor by factor, each on its slice of the input, so nested
-     * products cost time linear in their size, not in size times depth.
-     */
+    /** A tree of products, factor by factor on slices: linear in its size, not size times depth. */
     private static double[] product(Prog.Cross top, double[] x, int b) {
-        List<Prog> fs = Layout.factors(top);
-        int din = 0, dout = 0;
-        for (Prog f : fs) { din += f.dom().dim(); dout += f.cod().dim(); }
-        var y = new double[b * dout];
-        int io = 0, oo = 0;
-        for (Prog f : fs) {
-            int di = f.dom().dim(), dq = f.cod().dim();
-            Layout.put(y, b, dout, oo, eval(f, Layout.slice(x, b, din, io, di), b), dq);
-            io += di;
-            oo += dq;
-        }
-        return y;
+        return Layout.product(Layout.factors(top), f -> f.dom().dim(), f -> f.cod().dim(), x, b, Eval::eval);
     }
 
     static double[] prim(Primitive prim, double[] x, int b) {

@@ -192,6 +192,32 @@ final class Layout {
         for (int k = 0; k < b; k++) System.arraycopy(part, k * len, into, k * stride + off, len);
     }
 
+    /** Runs one factor of a product on its slice. */
+    @FunctionalInterface
+    interface Factor<T> {
+        /** {@return the factor applied to a batch of b slices} */
+        double[] apply(T part, double[] slice, int b);
+    }
+
+    /**
+     * {@return a product of factors applied to b items: each factor runs on its slice of the
+     * input and writes its slice of the output, so nested products cost time linear in their size}
+     */
+    static <T> double[] product(java.util.List<T> parts, java.util.function.ToIntFunction<T> din,
+                                java.util.function.ToIntFunction<T> dout, double[] x, int b, Factor<T> run) {
+        int in = 0, out = 0;
+        for (T p : parts) { in += din.applyAsInt(p); out += dout.applyAsInt(p); }
+        var y = new double[b * out];
+        int io = 0, oo = 0;
+        for (T p : parts) {
+            int di = din.applyAsInt(p), dq = dout.applyAsInt(p);
+            put(y, b, out, oo, run.apply(p, slice(x, b, in, io, di), b), dq);
+            io += di;
+            oo += dq;
+        }
+        return y;
+    }
+
     /** {@return the leaves of a tree of products, left to right, found without recursion} */
     static java.util.List<catad.dsl.Prog> factors(catad.dsl.Prog.Cross top) {
         var out = new java.util.ArrayList<catad.dsl.Prog>();

@@ -81,17 +81,7 @@ sealed interface Lin {
         public Par { parts = List.copyOf(parts); }
         static Par of(Lin f, Lin g) { return new Par(List.of(f, g), Shape.pair(f.dom(), g.dom()), Shape.pair(f.cod(), g.cod())); }
         @Override public double[] apply(double[] dx, int b) {
-            int din = 0, dout = 0;
-            for (Lin f : parts) { din += f.dom().dim(); dout += f.cod().dim(); }
-            var y = new double[b * dout];
-            int io = 0, oo = 0;
-            for (Lin f : parts) {
-                int di = f.dom().dim(), dq = f.cod().dim();
-                Layout.put(y, b, dout, oo, f.apply(Layout.slice(dx, b, din, io, di), b), dq);
-                io += di;
-                oo += dq;
-            }
-            return y;
+            return Layout.product(parts, f -> f.dom().dim(), f -> f.cod().dim(), dx, b, (f, slice, k) -> f.apply(slice, k));
         }
         @Override public Lin transpose() {
             var ts = new ArrayList<Lin>(parts.size());

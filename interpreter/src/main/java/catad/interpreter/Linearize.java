@@ -5,7 +5,6 @@ import catad.dsl.Primitive;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Forward mode through derivative pairs: a program at a batch of points becomes its values and its
@@ -35,20 +34,12 @@ final class Linearize {
             }
             case Prog.Cross p -> {
                 // factor by factor on slices, as Eval does: linear in the size of nested products
-                List<Prog> fs = Layout.factors(p);
-                int din = 0, dout = 0;
-                for (Prog q : fs) { din += q.dom().dim(); dout += q.cod().dim(); }
-                var y = new double[b * dout];
-                var ds = new ArrayList<Lin>(fs.size());
-                int io = 0, oo = 0;
-                for (Prog q : fs) {
-                    int di = q.dom().dim(), dq = q.cod().dim();
-                    Pair r = at(q, Layout.slice(x, b, din, io, di), b);
-                    Layout.put(y, b, dout, oo, r.y(), dq);
+                var ds = new ArrayList<Lin>();
+                double[] y = Layout.product(Layout.factors(p), q -> q.dom().dim(), q -> q.cod().dim(), x, b, (q, slice, k) -> {
+                    Pair r = at(q, slice, k);
                     ds.add(r.d());
-                    io += di;
-                    oo += dq;
-                }
+                    return r.y();
+                });
                 yield new Pair(y, new Lin.Par(ds, p.dom(), p.cod()));
             }
             case Prog.Id p -> linear(p, x, b);
