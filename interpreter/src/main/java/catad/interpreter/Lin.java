@@ -29,12 +29,35 @@ sealed interface Lin {
     /** {@return the transpose} */
     Lin transpose();
 
+    /**
+     * {@return the map restricted to the batch items {@code from … from + count - 1}, renumbered
+     * from 0: the derivative at those points only}
+     */
+    Lin rows(int from, int count);
+
+    /** {@return the sub-range of sorted row numbers that fall in {@code [from, from + count)}} */
+    static int[] range(int[] sorted, int from, int count) {
+        int lo = java.util.Arrays.binarySearch(sorted, from);
+        if (lo < 0) lo = -lo - 1;
+        int hi = java.util.Arrays.binarySearch(sorted, from + count);
+        if (hi < 0) hi = -hi - 1;
+        return new int[] {lo, hi};
+    }
+
+    /** {@return rows {@code [lo, hi)} of sorted row numbers, shifted down by {@code from}} */
+    static int[] shift(int[] sorted, int lo, int hi, int from) {
+        var out = new int[hi - lo];
+        for (int k = lo; k < hi; k++) out[k - lo] = sorted[k] - from;
+        return out;
+    }
+
     /** A linear program with no point-dependent coefficient. */
     record Of(Prog p) implements Lin {
         @Override public Shape dom() { return p.dom(); }
         @Override public Shape cod() { return p.cod(); }
         @Override public double[] apply(double[] dx, int b) { return Eval.eval(p, dx, b); }
         @Override public Lin transpose() { return new Of(Transpose.transpose(p)); }
+        @Override public Lin rows(int from, int count) { return this; }
         @Override public String toString() { return Printer.expression(p); }
     }
 
@@ -60,6 +83,11 @@ sealed interface Lin {
         @Override public Lin transpose() {
             var out = new ArrayList<Lin>(steps.size());
             for (int i = steps.size() - 1; i >= 0; i--) out.add(steps.get(i).transpose());
+            return new Seq(out);
+        }
+        @Override public Lin rows(int from, int count) {
+            var out = new ArrayList<Lin>(steps.size());
+            for (Lin l : steps) out.add(l.rows(from, count));
             return new Seq(out);
         }
         @Override public String toString() {
@@ -88,6 +116,11 @@ sealed interface Lin {
             for (Lin f : parts) ts.add(f.transpose());
             return new Par(ts, cod, dom);
         }
+        @Override public Lin rows(int from, int count) {
+            var rs = new ArrayList<Lin>(parts.size());
+            for (Lin f : parts) rs.add(f.rows(from, count));
+            return new Par(rs, dom, cod);
+        }
         @Override public String toString() {
             var sb = new StringBuilder();
             for (Lin f : parts) sb.append(sb.isEmpty() ? "(" : " *** (").append(f).append(')');
@@ -101,6 +134,7 @@ sealed interface Lin {
         @Override public Shape cod() { return Shape.arr(n, f.cod()); }
         @Override public double[] apply(double[] dx, int b) { return f.apply(dx, b * n); }
         @Override public Lin transpose() { return new Map(n, f.transpose()); }
+        @Override public Lin rows(int from, int count) { return new Map(n, f.rows(from * n, count * n)); }
         @Override public String toString() { return "map (" + f + ")"; }
     }
 
@@ -114,6 +148,7 @@ sealed interface Lin {
             return y;
         }
         @Override public Lin transpose() { return this; }
+        @Override public Lin rows(int from, int count) { return new Diag(java.util.Arrays.copyOfRange(c, from, from + count)); }
         @Override public String toString() {
             return c.length == 1 ? "scale " + Printer.number(c[0]) : "scale⟨" + c.length + " coefficients⟩";
         }
@@ -131,6 +166,10 @@ sealed interface Lin {
             return Eval.eval(fwd, Layout.pair(x, dx, b, dxs, dom().dim()), b);
         }
         @Override public Lin transpose() { return new Rule(bwd, fwd, x); }
+        @Override public Lin rows(int from, int count) {
+            int d = ((Shape.Pair) fwd.dom()).left().dim();
+            return new Rule(fwd, bwd, java.util.Arrays.copyOfRange(x, from * d, (from + count) * d));
+        }
         @Override public String toString() { return "(" + Printer.expression(fwd) + ") at x"; }
     }
 
@@ -146,6 +185,11 @@ sealed interface Lin {
             return y;
         }
         @Override public Lin transpose() { return new Cond(yes, no, f.transpose(), g.transpose()); }
+        @Override public Lin rows(int from, int count) {
+            int[] y = Lin.range(yes, from, count), n = Lin.range(no, from, count);
+            return new Cond(Lin.shift(yes, y[0], y[1], from), Lin.shift(no, n[0], n[1], from),
+                    f.rows(y[0], y[1] - y[0]), g.rows(n[0], n[1] - n[0]));
+        }
         @Override public String toString() { return "cond⟨" + yes.length + " then, " + no.length + " else⟩ (" + f + ") (" + g + ")"; }
     }
 
@@ -171,14 +215,27 @@ sealed interface Lin {
             for (int i = steps.size() - 1; i >= 0; i--) { rs.add(rows.get(i)); ss.add(steps.get(i).transpose()); }
             return new Loop(shape, rs, ss);
         }
+        @Override public Lin rows(int from, int count) {
+            var rs = new ArrayList<int[]>(rows.size());
+            var ss = new ArrayList<Lin>(steps.size());
+            for (int i = 0; i < steps.size(); i++) {
+                int[] r = Lin.range(rows.get(i), from, count);
+                if (r[0] == r[1]) continue;
+                rs.add(Lin.shift(rows.get(i), r[0], r[1], from));
+                ss.add(steps.get(i).rows(r[0], r[1] - r[0]));
+            }
+            return new Loop(shape, rs, ss);
+        }
         @Override public String toString() { return "while⟨" + steps.size() + " steps⟩"; }
     }
 
     /**
-     * The derivative of {@code mapAccum}: one linear step {@code C × A → C × B} per element, in the
-     * order {@code order} they ran; the transpose runs them backwards with the roles of A and B swapped.
+     * The derivative of {@code mapAccum}: the step {@code C × A → C × B} linearized once, at all
+     * its points together ({@code all}), applied one element at a time in the order they ran
+     * ({@code order}). Step j is batch items {@code s·stride + offset …} of {@code all}, where s is
+     * j, or n-1-j when {@code backwards}. The transpose runs the steps backwards with A and B swapped.
      */
-    record Accum(Shape carry, Shape a, Shape bb, int[] order, List<Lin> steps) implements Lin {
+    record Accum(Shape carry, Shape a, Shape bb, int[] order, Lin all, int stride, int offset, boolean backwards) implements Lin {
         @Override public Shape dom() { return Shape.pair(carry, Shape.arr(order.length, a)); }
         @Override public Shape cod() { return Shape.pair(carry, Shape.arr(order.length, bb)); }
         @Override public double[] apply(double[] dx, int b) {
@@ -188,7 +245,8 @@ sealed interface Lin {
             var bs = new double[b * n * db];
             for (int j = 0; j < n; j++) {
                 int i = order[j];
-                double[] y = steps.get(j).apply(Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da), b);
+                int step = backwards ? n - 1 - j : j;
+                double[] y = all.rows(step * stride + offset, b).apply(Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da), b);
                 c = Layout.left(y, b, dc, db);
                 Layout.setColumn(bs, b, n, db, i, Layout.right(y, b, dc, db));
             }
@@ -197,9 +255,11 @@ sealed interface Lin {
         @Override public Lin transpose() {
             int n = order.length;
             var o = new int[n];
-            var ss = new ArrayList<Lin>(n);
-            for (int j = 0; j < n; j++) { o[j] = order[n - 1 - j]; ss.add(steps.get(n - 1 - j).transpose()); }
-            return new Accum(carry, bb, a, o, ss);
+            for (int j = 0; j < n; j++) o[j] = order[n - 1 - j];
+            return new Accum(carry, bb, a, o, all.transpose(), stride, offset, !backwards);
+        }
+        @Override public Lin rows(int from, int count) {
+            return new Accum(carry, a, bb, order, all, stride, offset + from, backwards);
         }
         @Override public String toString() { return "mapAccum⟨" + order.length + " steps⟩"; }
     }

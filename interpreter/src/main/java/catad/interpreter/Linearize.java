@@ -141,21 +141,27 @@ final class Linearize {
         }
     }
 
+    /**
+     * Runs the elements in order, keeping each step's input, then linearizes the step once at all
+     * of them together (vectorized coefficients); {@link Lin.Accum} applies it a step at a time.
+     */
     private static Pair mapAccum(Prog.MapAccum p, double[] x, int b) {
-        int n = p.n(), dc = p.carry().dim(), da = p.in().dim(), dbb = p.out().dim();
+        int n = p.n(), dc = p.carry().dim(), da = p.in().dim(), dbb = p.out().dim(), dz = dc + da;
         double[] c = Layout.left(x, b, dc, n * da);
         double[] as = Layout.right(x, b, dc, n * da);
         var bs = new double[b * n * dbb];
         var order = new int[n];
-        var steps = new ArrayList<Lin>(n);
+        var inputs = new double[n * b * dz];
         for (int j = 0; j < n; j++) {
             int i = p.reverse() ? n - 1 - j : j;
             order[j] = i;
-            Pair r = at(p.f(), Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da), b);
-            c = Layout.left(r.y(), b, dc, dbb);
-            Layout.setColumn(bs, b, n, dbb, i, Layout.right(r.y(), b, dc, dbb));
-            steps.add(r.d());
+            double[] z = Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da);
+            System.arraycopy(z, 0, inputs, j * b * dz, b * dz);
+            double[] y = Eval.eval(p.f(), z, b);
+            c = Layout.left(y, b, dc, dbb);
+            Layout.setColumn(bs, b, n, dbb, i, Layout.right(y, b, dc, dbb));
         }
-        return new Pair(Layout.pair(c, bs, b, dc, n * dbb), new Lin.Accum(p.carry(), p.in(), p.out(), order, steps));
+        Lin all = at(p.f(), inputs, n * b).d();
+        return new Pair(Layout.pair(c, bs, b, dc, n * dbb), new Lin.Accum(p.carry(), p.in(), p.out(), order, all, b, 0, false));
     }
 }
