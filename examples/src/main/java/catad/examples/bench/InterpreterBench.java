@@ -42,6 +42,7 @@ public class InterpreterBench {
     private Prog sumSinExpGrad;
     private Prog logSumExp;
     private Prog logSumExpGrad;
+    private Prog maxByFold;
 
     /** Builds the programs and their gradient programs once, and a fixed pseudo-random input in [-2, 2). */
     @Setup
@@ -53,6 +54,7 @@ public class InterpreterBench {
         Prog m = maximum(n);
         Prog logSum = pipe(cross(id(v), repl(n, R)), zip(n, R, R), map(n, compose(exp, sub)), sum(v), log);
         logSumExp = pipe(fork(id(v), m), fork(exr(v, R), logSum), add);
+        maxByFold = compose(fold(n, max), fork(constant(v, Double.NEGATIVE_INFINITY), id(v)));
         sumSinExpGrad = AD.grad(sumSinExp);
         logSumExpGrad = AD.grad(logSumExp);
         var rnd = new SplittableRandom(42);
@@ -83,4 +85,12 @@ public class InterpreterBench {
     /** {@return the gradient program of log Σ exp xᵢ, evaluated at x} */
     @Benchmark
     public double[] logSumExpGradProgram() { return AD.eval(logSumExpGrad, x); }
+
+    /** {@return the largest element by a fold of max from -∞: the sequential loop, one step per element} */
+    @Benchmark
+    public double[] foldMaxPrimal() { return AD.eval(maxByFold, x); }
+
+    /** {@return ∇ of the fold of max by reverse mode at x} */
+    @Benchmark
+    public double[] foldMaxGrad() { return AD.grad(maxByFold, x); }
 }
