@@ -65,14 +65,29 @@ public sealed interface Primitive permits Primitive.Unary, Primitive.Binary, Pri
         private final double param;
         private final DoubleUnaryOperator f;
         private final Lazy derivative;
+        private final Lazy outputDerivative;
         private final Interval domain;
 
-        Unary(String name, double param, DoubleUnaryOperator f, Supplier<Prog> derivative, Interval domain) {
+        Unary(String name, double param, DoubleUnaryOperator f, Supplier<Prog> derivative, Supplier<Prog> outputDerivative, Interval domain) {
             this.name = Names.check(name);
             this.param = param;
             this.f = Objects.requireNonNull(f);
             this.derivative = new Lazy(derivative);
+            this.outputDerivative = outputDerivative == null ? null : new Lazy(outputDerivative);
             this.domain = Objects.requireNonNull(domain);
+        }
+
+        Unary(String name, double param, DoubleUnaryOperator f, Supplier<Prog> derivative, Interval domain) {
+            this(name, param, f, derivative, null, domain);
+        }
+
+        /**
+         * {@return the derivative as a program of the primitive's <em>output</em>, {@code y ↦ f'(x)}
+         * where {@code y = f x} (for exp, {@code id}), when there is one: derivatives then reuse
+         * the value instead of recomputing it}
+         */
+        public java.util.Optional<Prog> outputDerivative() {
+            return outputDerivative == null ? java.util.Optional.empty() : java.util.Optional.of(outputDerivative.get());
         }
 
         /** {@return the function's value at x} @param x the point */
@@ -285,6 +300,12 @@ public sealed interface Primitive permits Primitive.Unary, Primitive.Binary, Pri
     /** {@return a built-in unary; for {@link Prims}} */
     static Unary builtinUnary(String name, double param, DoubleUnaryOperator f, Supplier<Prog> derivative, Interval domain) {
         return new Unary(name, param, f, derivative, domain);
+    }
+
+    /** {@return a built-in unary whose derivative is also known as a function of its output; for {@link Prims}} */
+    static Unary builtinUnary(String name, double param, DoubleUnaryOperator f, Supplier<Prog> derivative,
+                              Supplier<Prog> outputDerivative, Interval domain) {
+        return new Unary(name, param, f, derivative, outputDerivative, domain);
     }
 
     /** {@return a built-in binary; for {@link Prims}} */

@@ -15,14 +15,18 @@ import java.util.Optional;
 /**
  * The built-in primitives, each with its value and its derivative on adjacent lines.
  *
+ * <p>Where a derivative is a simple function of the output ({@code exp' = exp}, {@code tanh' = 1 - tanh²},
+ * {@code sqrt' = 1 / (2 sqrt)}, {@code recip' = -recip²}, {@code expm1' = expm1 + 1}) the primitive
+ * says so too, and derivatives reuse the value instead of recomputing it.
+ *
  * <p>Transcendentals use {@link StrictMath}, so results are bitwise reproducible on every JVM.
  * Derivatives are programs: {@code sin' = cos}, {@code cos' = -sin}, so they differentiate again.
  */
 public final class Prims {
     private Prims() {}
 
-    /** {@code exp}; {@code exp' = exp}. */
-    public static final Unary EXP = Primitive.builtinUnary("exp", Double.NaN, StrictMath::exp, () -> Catad.exp, ALL);
+    /** {@code exp}; {@code exp' = exp}, that is the output itself. */
+    public static final Unary EXP = Primitive.builtinUnary("exp", Double.NaN, StrictMath::exp, () -> Catad.exp, () -> id(R), ALL);
     /** {@code log}; {@code log' = recip}. */
     public static final Unary LOG = Primitive.builtinUnary("log", Double.NaN, StrictMath::log, () -> Catad.recip, POSITIVE);
     /** {@code sin}; {@code sin' = cos}. */
@@ -30,9 +34,11 @@ public final class Prims {
     /** {@code cos}; {@code cos' = -sin}. */
     public static final Unary COS = Primitive.builtinUnary("cos", Double.NaN, StrictMath::cos, () -> compose(neg, Catad.sin), ALL);
     /** {@code tanh}; {@code tanh' = 1 - tanh²}. */
-    public static final Unary TANH = Primitive.builtinUnary("tanh", Double.NaN, StrictMath::tanh, () -> oneMinus(compose(square, Catad.tanh)), ALL);
+    public static final Unary TANH = Primitive.builtinUnary("tanh", Double.NaN, StrictMath::tanh, () -> oneMinus(compose(square, Catad.tanh)),
+            () -> oneMinus(square), ALL);
     /** {@code sqrt}; {@code sqrt' = 1 / (2 sqrt)}. */
-    public static final Unary SQRT = Primitive.builtinUnary("sqrt", Double.NaN, StrictMath::sqrt, () -> compose(scale(0.5), recip, Catad.sqrt), POSITIVE);
+    public static final Unary SQRT = Primitive.builtinUnary("sqrt", Double.NaN, StrictMath::sqrt, () -> compose(scale(0.5), recip, Catad.sqrt),
+            () -> compose(scale(0.5), recip), POSITIVE);
     /** {@code sigmoid x = 1 / (1 + e^-x)}, computed without overflow; {@code sigmoid' x = sigmoid x · sigmoid (-x)}. */
     public static final Unary SIGMOID = Primitive.builtinUnary("sigmoid", Double.NaN, Prims::sigmoid,
             () -> compose(mul, fork(Catad.sigmoid, compose(Catad.sigmoid, neg))), ALL);
@@ -43,7 +49,7 @@ public final class Prims {
     public static final Unary LOG1P = Primitive.builtinUnary("log1p", Double.NaN, StrictMath::log1p,
             () -> compose(recip, offset(1)), new Interval(-1, Double.POSITIVE_INFINITY));
     /** {@code expm1 x = e^x - 1}; {@code expm1' = exp}. */
-    public static final Unary EXPM1 = Primitive.builtinUnary("expm1", Double.NaN, StrictMath::expm1, () -> Catad.exp, ALL);
+    public static final Unary EXPM1 = Primitive.builtinUnary("expm1", Double.NaN, StrictMath::expm1, () -> Catad.exp, () -> offset(1), ALL);
     /** {@code abs}; {@code abs' = sign} (0 at 0). */
     public static final Unary ABS = Primitive.builtinUnary("abs", Double.NaN, Math::abs, () -> Catad.sign, ALL);
     /** {@code sign}, piecewise constant; {@code sign' = 0}. */
@@ -55,7 +61,8 @@ public final class Prims {
     /** {@code square x = x²}; {@code square' = scale 2}. */
     public static final Unary SQUARE = Primitive.builtinUnary("square", Double.NaN, x -> x * x, () -> scale(2), ALL);
     /** {@code recip x = 1 / x}; {@code recip' = -recip²}. */
-    public static final Unary RECIP = Primitive.builtinUnary("recip", Double.NaN, x -> 1 / x, () -> compose(neg, square, Catad.recip), POSITIVE);
+    public static final Unary RECIP = Primitive.builtinUnary("recip", Double.NaN, x -> 1 / x, () -> compose(neg, square, Catad.recip),
+            () -> compose(neg, square), POSITIVE);
 
     /** {@return {@code pow c : x ↦ x^c}; {@code (pow c)' = c · pow (c-1)}} @param c the exponent */
     public static Unary pow(double c) {

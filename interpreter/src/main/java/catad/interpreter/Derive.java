@@ -53,7 +53,10 @@ final class Derive {
             case Prog.Transpose p -> twice(p);
             case Prog.Const p -> cross(p, zero(a, p.cod()));
             case Prog.Prim p -> switch (p.p()) {
-                case Primitive.Unary u -> fork(compose(p, exl(R, R)), compose(mul, cross(u.derivative(), id(R))));
+                case Primitive.Unary u -> u.outputDerivative()
+                        // (x, dx) ↦ (y, d(y)·dx) with y = u x computed once
+                        .map(d -> compose(fork(exl(R, R), compose(mul, cross(d, id(R)))), cross(p, id(R))))
+                        .orElseGet(() -> fork(compose(p, exl(R, R)), compose(mul, cross(u.derivative(), id(R)))));
                 case Primitive.Binary o -> {
                     Shape rr = Shape.pair(R, R);
                     yield fork(compose(p, exl(rr, rr)),
@@ -102,7 +105,13 @@ final class Derive {
                 Prog acc = vjp(s.getLast());
                 for (int i = s.size() - 2; i >= 0; i--) {
                     Prog fi = s.get(i);
-                    acc = compose(vjp(fi), fork(exl(fi.dom(), out), compose(acc, cross(fi, id(out)))));
+                    if (fi instanceof Prog.Prim(Primitive.Unary u) && u.outputDerivative().isPresent()) {
+                        // keep y = u x instead of x: its derivative comes from y (exp' = exp), not recomputed
+                        Prog d = u.outputDerivative().get();
+                        acc = compose(mul, cross(d, id(R)), fork(exl(R, out), acc), cross(fi, id(out)));
+                    } else {
+                        acc = compose(vjp(fi), fork(exl(fi.dom(), out), compose(acc, cross(fi, id(out)))));
+                    }
                 }
                 yield acc;
             }

@@ -89,7 +89,9 @@ final class Linearize {
     private static Pair prim(Prog.Prim p, double[] x, int b) {
         double[] y = Eval.prim(p.p(), x, b);
         return new Pair(y, switch (p.p()) {
-            case Primitive.Unary u -> new Lin.Diag(Eval.eval(u.derivative(), x, b));
+            case Primitive.Unary u -> new Lin.Diag(u.outputDerivative()
+                    .map(d -> Eval.eval(d, y, b))               // from the value: exp' = exp reuses it
+                    .orElseGet(() -> Eval.eval(u.derivative(), x, b)));
             case Primitive.Binary o -> {
                 double[] g = Eval.eval(o.gradient(), x, b);
                 yield Lin.Seq.of(java.util.List.of(
