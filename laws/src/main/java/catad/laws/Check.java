@@ -1,0 +1,101 @@
+package catad.laws;
+
+import catad.dsl.Printer;
+import catad.dsl.Prog;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Comparisons that fail with a message a person can act on: the law, the programs in catad text,
+ * the inputs, both sides, where and by how much they differ, and the tolerance.
+ */
+public final class Check {
+    private Check() {}
+
+    /** Named programs and inputs of one law instance, in the order they are shown. */
+    public static final class Context {
+        private final String law;
+        private final Map<String, String> items = new LinkedHashMap<>();
+
+        private Context(String law) { this.law = law; }
+
+        /** {@return this, with a program shown in catad text} @param name its name in the law @param f the program */
+        public Context prog(String name, Prog f) { items.put(name, Printer.print(f)); return this; }
+
+        /** {@return this, with a vector shown} @param name its name in the law @param x the vector */
+        public Context vec(String name, double[] x) { items.put(name, Arrays.toString(x)); return this; }
+
+        /** {@return this, with any note shown} @param name a label @param text the note */
+        public Context note(String name, String text) { items.put(name, text); return this; }
+
+        /**
+         * Fails unless the two sides are close in every coordinate.
+         * @param lhsName how the left side is computed @param lhs left side
+         * @param rhsName how the right side is computed @param rhs right side
+         * @param tol the tolerance @param scale per coordinate magnitude of the terms, or null
+         */
+        public void close(String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol, double[] scale) {
+            if (lhs.length != rhs.length) fail("lengths differ: " + lhs.length + " vs " + rhs.length, lhsName, lhs, rhsName, rhs, tol);
+            for (int i = 0; i < lhs.length; i++) {
+                double s = scale == null ? 0 : scale[i];
+                if (!tol.close(lhs[i], rhs[i], s))
+                    fail("coordinate " + i + ": " + lhs[i] + " vs " + rhs[i] + ", difference " + Math.abs(lhs[i] - rhs[i])
+                            + " > allowed " + tol.allowed(lhs[i], rhs[i], s) + " (" + tol + ", scale " + s + ")",
+                            lhsName, lhs, rhsName, rhs, tol);
+            }
+        }
+
+        /** Fails unless the two sides are close; see {@link #close(String, double[], String, double[], Tolerance, double[])}. */
+        public void close(String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol) {
+            close(lhsName, lhs, rhsName, rhs, tol, null);
+        }
+
+        /** Fails unless two scalars are close. */
+        public void close(String lhsName, double lhs, String rhsName, double rhs, Tolerance tol, double scale) {
+            close(lhsName, new double[] {lhs}, rhsName, new double[] {rhs}, tol, new double[] {scale});
+        }
+
+        /** Fails unless the condition holds. @param what the condition in words @param ok whether it holds */
+        public void that(String what, boolean ok) {
+            if (!ok) throw new AssertionError(header() + "  expected: " + what + "\n");
+        }
+
+        private String header() {
+            var sb = new StringBuilder("law violated: ").append(law).append('\n');
+            items.forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
+            return sb.toString();
+        }
+
+        private void fail(String why, String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol) {
+            throw new AssertionError(header()
+                    + "  lhs " + lhsName + " = " + Arrays.toString(lhs) + '\n'
+                    + "  rhs " + rhsName + " = " + Arrays.toString(rhs) + '\n'
+                    + "  " + why + '\n');
+        }
+    }
+
+    /** {@return a context for one instance of a law} @param law the law, e.g. {@code "id ∘ f = f [eval]"} */
+    public static Context law(String law) { return new Context(law); }
+
+    /** {@return the dot product} @param a vector @param b vector */
+    public static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /** {@return the sum of |aᵢ bᵢ|, the scale of a dot product} @param a vector @param b vector */
+    public static double dotScale(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += Math.abs(a[i] * b[i]);
+        return s;
+    }
+
+    /** {@return the two vectors one after the other, the flat layout of a pair} @param a left @param b right */
+    public static double[] concat(double[] a, double[] b) {
+        var out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

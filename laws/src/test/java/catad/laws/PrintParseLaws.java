@@ -1,0 +1,4 @@
+package catad.laws;
+
+/** The {@link TextLaws} of the printer and parser. */
+class PrintParseLaws implements TextLaws {}
