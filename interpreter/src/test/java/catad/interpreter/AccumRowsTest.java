@@ -28,18 +28,6 @@ class AccumRowsTest {
         return fork(compose(add, fork(smooth, shrink)), branchy);
     }
 
-    static double[] fd(Prog f, double[] x) {
-        var g = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double h = 1e-6 * Math.max(1, Math.abs(x[i]));
-            double[] p = x.clone(), m = x.clone();
-            p[i] += h;
-            m[i] -= h;
-            g[i] = (AD.eval1(f, p) - AD.eval1(f, m)) / (2 * h);
-        }
-        return g;
-    }
-
     @Test
     void mapAccumStepsSliceEveryKindOfDerivative() {
         int n = 5, outer = 3;
@@ -52,7 +40,7 @@ class AccumRowsTest {
             for (int trial = 0; trial < 5; trial++) {
                 var x = new double[outer * (n + 1)];
                 for (int i = 0; i < x.length; i++) x[i] = rnd.nextDouble(-3, 3);
-                double[] g = AD.grad(f, x), gp = AD.eval(AD.grad(f), x), gf = fd(f, x);
+                double[] g = AD.grad(f, x), gp = AD.eval(AD.grad(f), x), gf = Num.fdJacobian(f, x)[0];
                 double[] jf = AD.jacfwd(f, x)[0];
                 for (int i = 0; i < x.length; i++) {
                     assertEquals(gp[i], g[i], 1e-12 * Math.max(1, Math.abs(g[i])), "grad vs grad program at " + i);
