@@ -127,7 +127,7 @@ final class Eval {
         var bs = new double[b * n * dbb];
         for (int j = 0; j < n; j++) {
             int i = p.reverse() ? n - 1 - j : j;
-            double[] y = eval(p.f(), Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da), b);
+            double[] y = eval(p.f(), Layout.pair(c, Layout.ex(as, b, n, da, i), b, dc, da), b);
             c = Layout.left(y, b, dc, dbb);
             Layout.setColumn(bs, b, n, dbb, i, Layout.right(y, b, dc, dbb));
         }

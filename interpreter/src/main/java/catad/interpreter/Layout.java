@@ -150,13 +150,6 @@ final class Layout {
         return out;
     }
 
-    /** {@return x + y elementwise} */
-    static double[] add(double[] x, double[] y) {
-        var out = new double[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = x[i] + y[i];
-        return out;
-    }
-
     /** {@return s · x} */
     static double[] scale(double[] x, double s) {
         var out = new double[x.length];
@@ -170,9 +163,6 @@ final class Layout {
         for (int i = 0; i < n; i++) out[i * n + i] = 1;
         return out;
     }
-
-    /** {@return element i (of n) of each of b carries-with-arrays, used by mapAccum} */
-    static double[] column(double[] xs, int b, int n, int d, int i) { return ex(xs, b, n, d, i); }
 
     /** Writes element i of each of b arrays of n. */
     static void setColumn(double[] xs, int b, int n, int d, int i, double[] col) {

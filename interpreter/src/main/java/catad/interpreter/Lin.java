@@ -246,7 +246,7 @@ sealed interface Lin {
             for (int j = 0; j < n; j++) {
                 int i = order[j];
                 int step = backwards ? n - 1 - j : j;
-                double[] y = all.rows(step * stride + offset, b).apply(Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da), b);
+                double[] y = all.rows(step * stride + offset, b).apply(Layout.pair(c, Layout.ex(as, b, n, da, i), b, dc, da), b);
                 c = Layout.left(y, b, dc, db);
                 Layout.setColumn(bs, b, n, db, i, Layout.right(y, b, dc, db));
             }

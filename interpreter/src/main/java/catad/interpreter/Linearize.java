@@ -157,7 +157,7 @@ final class Linearize {
         for (int j = 0; j < n; j++) {
             int i = p.reverse() ? n - 1 - j : j;
             order[j] = i;
-            double[] z = Layout.pair(c, Layout.column(as, b, n, da, i), b, dc, da);
+            double[] z = Layout.pair(c, Layout.ex(as, b, n, da, i), b, dc, da);
             System.arraycopy(z, 0, inputs, j * b * dz, b * dz);
             double[] y = Eval.eval(p.f(), z, b);
             c = Layout.left(y, b, dc, dbb);
