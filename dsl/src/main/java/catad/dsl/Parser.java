@@ -1,5 +1,6 @@
 package catad.dsl;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,6 +144,25 @@ public final class Parser {
                 throw new IllegalArgumentException("two different primitives named " + p.name() + ": " + old + " and " + p);
         }
         return Map.copyOf(m);
+    }
+
+    /**
+     * {@return the user primitives {@code f} uses, by name: what {@link #parse(String, Map)} needs to
+     * read {@code Printer.print(f)} back} Built-in primitives are left out; the walk uses an explicit
+     * stack, so programs of any depth are fine.
+     * @param f a program
+     * @throws IllegalArgumentException if two different primitives share a name
+     */
+    public static Map<String, Primitive> primitivesOf(Prog f) {
+        var found = new ArrayList<Primitive>();
+        var todo = new ArrayDeque<Prog>();
+        todo.push(f);
+        while (!todo.isEmpty()) {
+            Prog g = todo.pop();
+            if (g instanceof Prog.Prim(Primitive p) && !KEYWORDS.contains(p.name()) && Prims.scalar(p.name()).isEmpty()) found.add(p);
+            g.children().forEach(todo::push);
+        }
+        return primitives(found.toArray(Primitive[]::new));
     }
 
     private static Map<String, Primitive> checked(Map<String, Primitive> user) {

@@ -333,6 +333,39 @@ public sealed interface Prog
         @Override public String toString() { return Printer.brief(this); }
     }
 
+    /** {@return the sub-programs this program is built from, in order (none for a leaf)} */
+    default List<Prog> children() {
+        return switch (this) {
+            case Compose c -> c.steps();
+            case Cross c -> List.of(c.f(), c.g());
+            case Map m -> List.of(m.f());
+            case Cond c -> List.of(c.p(), c.f(), c.g());
+            case Iterate it -> List.of(it.f());
+            case While w -> List.of(w.p(), w.f());
+            case MapAccum m -> List.of(m.f());
+            case Id i -> List.of();
+            case Exl e -> List.of();
+            case Exr e -> List.of();
+            case Dup d -> List.of();
+            case Bang b -> List.of();
+            case Inl i -> List.of();
+            case Inr i -> List.of();
+            case Jam j -> List.of();
+            case Const c -> List.of();
+            case Zero z -> List.of();
+            case Scale s -> List.of();
+            case Prim p -> List.of();
+            case Ex e -> List.of();
+            case In i -> List.of();
+            case Repl r -> List.of();
+            case Sum s -> List.of();
+            case Zip z -> List.of();
+            case Unzip u -> List.of();
+            case Reshape r -> List.of();
+            case Transpose t -> List.of();
+        };
+    }
+
     /** {@return the steps of this program seen as a composition, first applied first} */
     default List<Prog> steps() {
         return this instanceof Compose c ? c.steps() : List.of(this);

@@ -4,57 +4,98 @@ import static catad.laws.Generators.*;
 
 import catad.dsl.Prog;
 import catad.dsl.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
-/** Arbitraries of {@link Case}s shared by the law contracts. */
+/**
+ * Arbitraries of {@link Case}s shared by the law contracts: first the programs a law is about, then
+ * inputs for the meaning of the program the law runs. The inputs depend on the interpretation
+ * (evaluation takes {@code x : A}, reverse mode {@code (x, ct) : A × B}), so they are drawn from
+ * {@link Interpretation#input} of that program.
+ */
 public final class Cases {
     private Cases() {}
 
-    /** {@return a case of one program and one input} @param progs programs of a shape */
-    public static Arbitrary<Case> oneProgram(Function<Shape, Arbitrary<Prog>> progs) {
-        return shapes().flatMap(s -> Combinators.combine(progs.apply(s), values(s)).as((f, x) -> Case.of(List.of(f), List.of(x))));
+    /**
+     * {@return the programs, then one flat input for the meaning of each program {@code subjects} builds from them}
+     * @param m the interpretation
+     * @param progs the programs of the law
+     * @param subjects the programs the law runs, built from {@code progs}; each gets an input
+     */
+    public static Arbitrary<Case> inputs(Interpretation m, Arbitrary<List<Prog>> progs, Function<List<Prog>, List<Prog>> subjects) {
+        return progs.flatMap(ps -> vectors(subjects.apply(ps).stream().map(m::input).toList()).map(xs -> Case.of(ps, xs)));
     }
 
-    /** {@return a case of a program {@code f : s → t}, an input x, a tangent u of s and a cotangent v of t} @param progs programs of a shape */
-    public static Arbitrary<Case> withTangents(Function<Shape, Arbitrary<Prog>> progs) {
-        return shapes().flatMap(s -> progs.apply(s).flatMap(f ->
-                Combinators.combine(values(s), values(s), values(f.cod()))
-                        .as((x, u, v) -> Case.of(List.of(f), List.of(x, u, v)))));
+    /** {@return flat values of each shape, together} @param shapes the shapes */
+    public static Arbitrary<List<double[]>> vectors(List<Shape> shapes) {
+        if (shapes.isEmpty()) return Arbitraries.just(List.of());
+        return Combinators.combine(shapes.stream().map(Generators::values).toList()).as(ArrayList::new);
     }
 
-    /** {@return a case of a chain {@code f, g, h} of composable programs and an input of f} */
-    public static Arbitrary<Case> chain() {
+    // ---------------------------------------------------------------- the programs of a law
+
+    /** {@return one program from a random domain} @param progs programs of a domain */
+    public static Arbitrary<List<Prog>> one(Function<Shape, Arbitrary<Prog>> progs) {
+        return shapes().flatMap(progs).map(List::of);
+    }
+
+    /** {@return a chain {@code f, g, h} of composable programs} */
+    public static Arbitrary<List<Prog>> chain() {
         return shapes().flatMap(s -> programs(s, 2).flatMap(f -> programs(f.cod(), 2).flatMap(g -> programs(g.cod(), 2)
-                .flatMap(h -> values(s).map(x -> Case.of(List.of(f, g, h), List.of(x)))))));
+                .map(h -> List.of(f, g, h)))));
     }
 
-    /** {@return a case of two programs with the same domain and an input} */
-    public static Arbitrary<Case> sameDomain() {
-        return shapes().flatMap(s -> Combinators.combine(programs(s), programs(s), values(s))
-                .as((f, g, x) -> Case.of(List.of(f, g), List.of(x))));
+    /** {@return two programs {@code f, g} with the same domain} */
+    public static Arbitrary<List<Prog>> sameDomain() {
+        return shapes().flatMap(s -> Combinators.combine(programs(s), programs(s)).as(List::of));
     }
 
-    /** {@return a case of {@code f : a → b}, {@code g : c → d}, {@code h : b → e}, {@code k : d → z} and an input of a × c} */
-    public static Arbitrary<Case> crossPair() {
+    /** {@return a program {@code h} to a pair} */
+    public static Arbitrary<List<Prog>> toPair() {
+        return Combinators.combine(shapes(), shapes(1), shapes(1))
+                .flatAs((s, a, b) -> programs(s, Shape.pair(a, b)).map(List::of));
+    }
+
+    /** {@return {@code f : a → b}, {@code g : c → d}, {@code h : b → e}, {@code k : d → z}} */
+    public static Arbitrary<List<Prog>> crossPair() {
         return Combinators.combine(shapes(1), shapes(1)).flatAs((a, c) ->
                 Combinators.combine(programs(a, 2), programs(c, 2)).flatAs((f, g) ->
-                        Combinators.combine(programs(f.cod(), 2), programs(g.cod(), 2), values(Shape.pair(a, c)))
-                                .as((h, k, x) -> Case.of(List.of(f, g, h, k), List.of(x)))));
+                        Combinators.combine(programs(f.cod(), 2), programs(g.cod(), 2)).as((h, k) -> List.of(f, g, h, k))));
     }
 
-    /** {@return a case of linear {@code f : a → c}, {@code g : b → c}, and inputs of a and b} */
-    public static Arbitrary<Case> linearJoin() {
+    /** {@return linear {@code f : a → c} and {@code g : b → c}} */
+    public static Arbitrary<List<Prog>> linearJoin() {
         return Combinators.combine(shapes(1), shapes(1)).flatAs((a, b) -> linearPrograms(a, 2).flatMap(f ->
-                Combinators.combine(linearPrograms(b, f.cod()), values(a), values(b))
-                        .as((g, x, y) -> Case.of(List.of(f, g), List.of(x, y)))));
+                linearPrograms(b, f.cod()).map(g -> List.of(f, g))));
+    }
+
+    /** {@return linear {@code f : a → b} and {@code g : c → d}} */
+    public static Arbitrary<List<Prog>> linearPair() {
+        return Combinators.combine(shapes(1), shapes(1)).flatAs((a, c) ->
+                Combinators.combine(linearPrograms(a, 2), linearPrograms(c, 2)).as(List::of));
+    }
+
+    /** {@return linear {@code f, g} with the same domain} */
+    public static Arbitrary<List<Prog>> linearSameDomain() {
+        return shapes().flatMap(s -> Combinators.combine(linearPrograms(s, 2), linearPrograms(s, 2)).as(List::of));
+    }
+
+    /** {@return linear {@code f}, then linear {@code g} after it} */
+    public static Arbitrary<List<Prog>> linearChain() {
+        return shapes().flatMap(s -> linearPrograms(s, 2).flatMap(f -> linearPrograms(f.cod(), 2).map(g -> List.of(f, g))));
+    }
+
+    /** {@return {@code f : a → b} and, after it, {@code g : b → c}} */
+    public static Arbitrary<List<Prog>> twoInChain() {
+        return shapes().flatMap(s -> programs(s, 2).flatMap(f -> programs(f.cod(), 2).map(g -> List.of(f, g))));
     }
 
     /** {@return shapes that are arrays, of length 0–3} */
     public static Arbitrary<Shape.Arr> arrays() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), shapes(1)).as((n, e) -> new Shape.Arr(n, e));
+        return Combinators.combine(Arbitraries.integers().between(0, 3), shapes(1)).as(Shape.Arr::new);
     }
 }

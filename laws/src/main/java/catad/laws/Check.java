@@ -92,6 +92,9 @@ public final class Check {
         return s;
     }
 
+    /** {@return {@code x[from, to)}, a part of a flat value} @param x a flat value @param from first index @param to end index */
+    public static double[] slice(double[] x, int from, int to) { return Arrays.copyOfRange(x, from, to); }
+
     /** {@return the two vectors one after the other, the flat layout of a pair} @param a left @param b right */
     public static double[] concat(double[] a, double[] b) {
         var out = Arrays.copyOf(a, a.length + b.length);

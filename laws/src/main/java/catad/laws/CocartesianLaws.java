@@ -16,26 +16,32 @@ import net.jqwik.api.Provide;
  */
 public interface CocartesianLaws extends InterpretedLaws {
 
-    @Provide default Arbitrary<Case> cocartesianJoin() { return Cases.linearJoin(); }
+    @Provide default Arbitrary<Case> cocartesianInl() {
+        return Cases.inputs(interpretation(), Cases.linearJoin(), ps -> List.of(ps.get(0)));
+    }
+
+    @Provide default Arbitrary<Case> cocartesianInr() {
+        return Cases.inputs(interpretation(), Cases.linearJoin(), ps -> List.of(ps.get(1)));
+    }
 
     @Provide default Arbitrary<Case> cocartesianFromPair() {
-        return Combinators.combine(Generators.shapes(1), Generators.shapes(1))
-                .flatAs((a, b) -> Combinators.combine(Generators.linearPrograms(Shape.pair(a, b)), Generators.values(Shape.pair(a, b)))
-                        .as((h, x) -> Case.of(List.of(h), List.of(x))));
+        var hs = Combinators.combine(Generators.shapes(1), Generators.shapes(1))
+                .flatAs((a, b) -> Generators.linearPrograms(Shape.pair(a, b)).map(List::of));
+        return Cases.inputs(interpretation(), hs, ps -> ps);
     }
 
     /** {@code (f ▽ g) ∘ inl = f}. */
-    @Property default void joinAfterInl(@ForAll("cocartesianJoin") Case c) {
+    @Property default void joinAfterInl(@ForAll("cocartesianInl") Case c) {
         var f = c.f(); var g = c.g(); var x = c.x();
         law("(f ▽ g) ∘ inl = f").prog("f", f).prog("g", g).vec("x", x)
-                .close("((f ▽ g) ∘ inl) x", run(compose(join(f, g), inl(f.dom(), g.dom())), x), "f x", run(f, x), Tolerance.ROUNDING);
+                .close("⟦(f ▽ g) ∘ inl⟧ x", run(compose(join(f, g), inl(f.dom(), g.dom())), x), "⟦f⟧ x", run(f, x), Tolerance.ROUNDING);
     }
 
     /** {@code (f ▽ g) ∘ inr = g}. */
-    @Property default void joinAfterInr(@ForAll("cocartesianJoin") Case c) {
-        var f = c.f(); var g = c.g(); var y = c.vecs().get(1);
+    @Property default void joinAfterInr(@ForAll("cocartesianInr") Case c) {
+        var f = c.f(); var g = c.g(); var y = c.x();
         law("(f ▽ g) ∘ inr = g").prog("f", f).prog("g", g).vec("y", y)
-                .close("((f ▽ g) ∘ inr) y", run(compose(join(f, g), inr(f.dom(), g.dom())), y), "g y", run(g, y), Tolerance.ROUNDING);
+                .close("⟦(f ▽ g) ∘ inr⟧ y", run(compose(join(f, g), inr(f.dom(), g.dom())), y), "⟦g⟧ y", run(g, y), Tolerance.ROUNDING);
     }
 
     /** {@code (h ∘ inl) ▽ (h ∘ inr) = h} for linear h. */
@@ -43,8 +49,8 @@ public interface CocartesianLaws extends InterpretedLaws {
         var h = c.f(); var x = c.x();
         var p = (Shape.Pair) h.dom();
         law("(h ∘ inl) ▽ (h ∘ inr) = h").prog("h", h).vec("x", x)
-                .close("((h ∘ inl) ▽ (h ∘ inr)) x",
+                .close("⟦(h ∘ inl) ▽ (h ∘ inr)⟧ x",
                         run(join(compose(h, inl(p.left(), p.right())), compose(h, inr(p.left(), p.right()))), x),
-                        "h x", run(h, x), Tolerance.ROUNDING);
+                        "⟦h⟧ x", run(h, x), Tolerance.ROUNDING);
     }
 }

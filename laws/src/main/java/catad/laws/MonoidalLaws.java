@@ -14,25 +14,27 @@ import net.jqwik.api.Provide;
 public interface MonoidalLaws extends InterpretedLaws {
 
     @Provide default Arbitrary<Case> monoidalPair() {
-        return Combinators.combine(Generators.shapes(1), Generators.shapes(1))
-                .flatAs((a, b) -> Generators.values(Shape.pair(a, b))
-                        .map(x -> Case.of(List.of(id(Shape.pair(a, b))), List.of(x))));
+        var ids = Combinators.combine(Generators.shapes(1), Generators.shapes(1)).as((a, b) -> List.of(id(Shape.pair(a, b))));
+        return Cases.inputs(interpretation(), ids, ps -> ps);
     }
 
-    @Provide default Arbitrary<Case> monoidalCross() { return Cases.crossPair(); }
+    @Provide default Arbitrary<Case> monoidalCross() {
+        return Cases.inputs(interpretation(), Cases.crossPair(),
+                ps -> List.of(compose(cross(ps.get(2), ps.get(3)), cross(ps.get(0), ps.get(1)))));
+    }
 
     /** {@code id × id = id}. */
     @Property default void crossOfIdentities(@ForAll("monoidalPair") Case c) {
         var p = (Shape.Pair) c.f().dom(); var x = c.x();
         law("id × id = id").note("shape", p.toString()).vec("x", x)
-                .close("(id × id) x", run(cross(id(p.left()), id(p.right())), x), "x", x, Tolerance.ROUNDING);
+                .close("⟦id × id⟧ x", run(cross(id(p.left()), id(p.right())), x), "⟦id⟧ x", run(id(p), x), Tolerance.ROUNDING);
     }
 
     /** {@code (h × k) ∘ (f × g) = (h ∘ f) × (k ∘ g)}. */
     @Property default void crossInterchange(@ForAll("monoidalCross") Case c) {
         var f = c.f(); var g = c.g(); var h = c.h(); var k = c.k(); var x = c.x();
         law("(h × k) ∘ (f × g) = (h ∘ f) × (k ∘ g)").prog("f", f).prog("g", g).prog("h", h).prog("k", k).vec("x", x)
-                .close("((h × k) ∘ (f × g)) x", run(compose(cross(h, k), cross(f, g)), x),
-                        "((h ∘ f) × (k ∘ g)) x", run(cross(compose(h, f), compose(k, g)), x), Tolerance.ROUNDING);
+                .close("⟦(h × k) ∘ (f × g)⟧ x", run(compose(cross(h, k), cross(f, g)), x),
+                        "⟦(h ∘ f) × (k ∘ g)⟧ x", run(cross(compose(h, f), compose(k, g)), x), Tolerance.ROUNDING);
     }
 }

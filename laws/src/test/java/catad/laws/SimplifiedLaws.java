@@ -1,6 +1,6 @@
 package catad.laws;
 
 /** The laws of {@link Interpretations#SIMPLIFIED}: evaluation after {@code Simplify.simplify}. */
-class SimplifiedLaws implements CategoryLaws, MonoidalLaws, CartesianLaws, CocartesianLaws, ArrayLaws, DerivativeLaws, TransposeLaws {
-    @Override public Interpretation interpretation() { return Interpretations.SIMPLIFIED; }
+class SimplifiedLaws implements InterpretationLaws, DerivativeLaws {
+    @Override public ProgramInterpretation interpretation() { return Interpretations.SIMPLIFIED; }
 }
