@@ -19,7 +19,7 @@ class ContractCoverageTest {
 
     static final List<Class<?>> CONTRACT_CLASSES = List.of(EvalLaws.class, SimplifiedLaws.class, ParsedTextLaws.class,
             JvpLaws.class, VjpLaws.class, JvpProgramLaws.class, VjpProgramLaws.class, JvpOfJvpLaws.class, JvpOfVjpLaws.class,
-            PrintParseLaws.class);
+            PrintParseLaws.class, TextAgreementLaws.class, DerivativeProgramAgreementLaws.class, ReverseProgramAgreementLaws.class);
 
     static final int TRIES = 25;
 
