@@ -16,7 +16,7 @@ import java.util.stream.DoubleStream;
  * <li>the rounding part, {@code 3 σ / h}, for values off by {@code σ}, as the extrapolation weights
  *     add up their noise. {@code σ} is {@link #NOISE_ULPS} steps of the grid the values lie on (their
  *     ulp, or a coarser power of two that divides every difference between them: {@code f} rounded
- *     at a magnitude far above its output's, {@link #grain}), plus the residual
+ *     at a magnitude far above its output's), plus the residual
  *     {@code |E(h) − 4 E(h/2) + 3 f(x)|} of the even parts {@code E(s) = (f(x+s) + f(x−s))/2}, which is
  *     {@code O(h⁴)} for a smooth {@code f} and so measures the noise of the values themselves.</li>
  * </ul>
@@ -46,7 +46,7 @@ public final class FiniteDifferences {
     /** The step relative to a coordinate's scale, before rounding down to a power of two: {@code 2⁻¹³ ≈ 1.2e-4}. */
     public static final double STEP = 0x1p-13;
 
-    /** How many ulps of rounding error each function value is assumed to carry. */
+    /** How many steps of the grid its values lie on (their ulps, or coarser) each function value is assumed to be off. */
     public static final double NOISE_ULPS = 8;
 
     /**

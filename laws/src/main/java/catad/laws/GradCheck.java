@@ -43,7 +43,9 @@ import java.util.SplittableRandom;
  * wrong second-derivative rule fails at order 2 even when every first derivative is right.
  *
  * <p>A comparison with finite differences allows the tolerance plus {@link FiniteDifferences#MARGIN}
- * times their error estimate; comparisons between exact derivatives use {@link Tolerance#DERIVATIVE}.
+ * times their error estimate, and takes the derivative along the direction the rounded points of the
+ * differences realize ({@link FiniteDifferences.Directional#direction}, {@code u} but for rounding);
+ * comparisons between exact derivatives use {@link Tolerance#DERIVATIVE}.
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -73,6 +75,7 @@ public final class GradCheck {
         /** Both modes, {@link Tolerance#FINITE_DIFFERENCE}, {@link #DIRECTIONS} directions, {@link #SEED}. */
         public static final Options DEFAULT = new Options(EnumSet.allOf(Mode.class), Tolerance.FINITE_DIFFERENCE, DIRECTIONS, SEED);
 
+        /** Checks that a mode and a direction are asked for and a tolerance is given. */
         public Options {
             if (modes == null || modes.isEmpty()) throw new IllegalArgumentException("at least one mode must be checked");
             if (tolerance == null) throw new IllegalArgumentException("tolerance must not be null");
