@@ -128,6 +128,18 @@ public final class GradCheck {
             throw new IllegalArgumentException("x has " + x.length + " numbers but f takes " + f.dom() + " (" + f.dom().dim() + ")");
         var rnd = new SplittableRandom(options.seed());
         var frame = new Frame(x.clone(), new HashMap<>());
+        // where f is not finite every side is NaN, and NaN = NaN would pass vacuously
+        Mismatch undefined;
+        try {
+            var fx = AD.eval(f, x);
+            undefined = Arrays.stream(fx).allMatch(Double::isFinite) ? null
+                    : new Mismatch(null, null, null, null, -1, Double.NaN, Double.NaN, null, Double.NaN, 0, "f x = " + Arrays.toString(fx));
+        } catch (RuntimeException | StackOverflowError e) {
+            undefined = Mismatch.thrown(e);
+        }
+        if (undefined != null)
+            return new Report(Printer.print(f), f.dom() + " → " + f.cod(), frame.x(), order, options, 0, 1,
+                    new Failure("f x is finite, so its derivatives can be checked there", 1, Map.of(), Map.of("x", frame.x()), undefined));
         var laws = laws(options.modes());
         var levels = Level.tower(f, order, options.modes());
         int checks = 0;

@@ -191,6 +191,13 @@ class GradCheckTest {
     }
 
     @Test
+    void aPointWhereFIsNotFiniteFailsInsteadOfPassingVacuously() {
+        var r = GradCheck.report(log, new double[] {-1}, 1, Options.DEFAULT);
+        assertFalse(r.passed(), r::toString);
+        assertTrue(r.toString().contains("f x = [NaN]"), r::toString);
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(sin, new double[] {1}, 0));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(sin, new double[] {1, 2}, 1));
