@@ -36,14 +36,8 @@ public final class Check {
          * @param tol the tolerance @param scale per coordinate magnitude of the terms, or null
          */
         public void close(String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol, double[] scale) {
-            if (lhs.length != rhs.length) fail("lengths differ: " + lhs.length + " vs " + rhs.length, lhsName, lhs, rhsName, rhs, tol);
-            for (int i = 0; i < lhs.length; i++) {
-                double s = scale == null ? 0 : scale[i];
-                if (!tol.close(lhs[i], rhs[i], s))
-                    fail("coordinate " + i + ": " + lhs[i] + " vs " + rhs[i] + ", difference " + Math.abs(lhs[i] - rhs[i])
-                            + " > allowed " + tol.allowed(lhs[i], rhs[i], s) + " (" + tol + ", scale " + s + ")",
-                            lhsName, lhs, rhsName, rhs, tol);
-            }
+            var m = Mismatch.compare(lhsName, lhs, rhsName, rhs, tol, scale, null);
+            if (m != null) throw new AssertionError(header() + m.describe("  "));
         }
 
         /** Fails unless the two sides are close; see {@link #close(String, double[], String, double[], Tolerance, double[])}. */
@@ -65,13 +59,6 @@ public final class Check {
             var sb = new StringBuilder("law violated: ").append(law).append('\n');
             items.forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
             return sb.toString();
-        }
-
-        private void fail(String why, String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol) {
-            throw new AssertionError(header()
-                    + "  lhs " + lhsName + " = " + Arrays.toString(lhs) + '\n'
-                    + "  rhs " + rhsName + " = " + Arrays.toString(rhs) + '\n'
-                    + "  " + why + '\n');
         }
     }
 

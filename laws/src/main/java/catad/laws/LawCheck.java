@@ -1,16 +1,18 @@
 package catad.laws;
 
-import static catad.laws.Check.concat;
-import static catad.laws.Check.dot;
-import static catad.laws.Check.dotScale;
-
 import catad.dsl.Printer;
 import catad.dsl.Primitive;
 import catad.dsl.Prog;
-import catad.interpreter.AD;
+import catad.laws.GradCheck.At;
+import catad.laws.GradCheck.Frame;
+import catad.laws.GradCheck.Law;
+import catad.laws.GradCheck.Level;
+import catad.laws.GradCheck.Mode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import net.jqwik.api.Combinators;
 
 /**
  * One call to check a user primitive or a user program against the derivative laws, without
- * writing a jqwik test: {@code LawCheck.primitive(p).orThrow()}.
+ * writing a jqwik test: {@code LawCheck.primitive(p).orThrow()}, or {@code LawCheck.primitive(p, 2)}
+ * to check second derivatives too.
  *
  * <p>A deterministic randomized loop ({@link SplittableRandom} with a fixed {@link #SEED}) draws
  * {@link #POINTS} points {@code x} in the primitive's domain (a {@link Primitive.Unary}'s
@@ -29,16 +32,20 @@ import net.jqwik.api.Combinators;
  * infinite ends are cut to a box of width 4, so all of R becomes {@code (-2, 2)}), tangents
  * {@code u} and cotangents {@code v} in {@code (-1, 1)}, and checks at each point:
  * <ol>
- * <li>{@code jvp(f,x,u)} against central finite differences {@code J u};</li>
+ * <li>{@code jvp(f,x,u)} against central finite differences {@code J u} ({@link FiniteDifferences#directional});</li>
  * <li>for a linear primitive, {@code f'(x) = f};</li>
  * <li>the adjoint identity {@code ⟨f'(x) u, v⟩ = ⟨u, f'(x)ᵀ v⟩} of {@code AD.linearize(f, x)};</li>
- * <li>{@code vjp(f,x,v)} against finite differences {@code Jᵀ v};</li>
+ * <li>{@code vjp(f,x,v)} against finite differences, in the adjoint form {@code ⟨vjp(f,x,v), u⟩ = ⟨v, J u⟩};</li>
  * <li>forward and reverse mode agree, {@code vjp·u = v·jvp};</li>
  * <li>the programs {@code AD.jvp(f)} and {@code AD.vjp(f)} give the numeric forms.</li>
  * </ol>
- * The first failure is shrunk (coordinates rounded towards 0, ±1, integers and short decimals,
- * halved, while the same law still fails) and returned as a {@link Report} naming the law, the
- * program in catad text, the shrunk input, both sides, their difference and the tolerance.
+ * Up to order {@code k > 1}, the laws 1 and 3 to 6 of {@link GradCheck} are also checked on the
+ * derivative programs {@code AD.jvp(f)} at {@code (x, u)} and {@code AD.vjp(f)} at {@code (x, v)},
+ * and so on up the tower, with directions of their own drawn at each point.
+ * The first failure is shrunk (the coordinates of {@code x}, {@code u}, {@code v} rounded towards 0,
+ * ±1, integers and short decimals, halved, while the same law still fails) and returned as a
+ * {@link Report} naming the law, the programs in catad text, the shrunk input, both sides, their
+ * difference and the tolerance.
  *
  * <p>For jqwik properties of one's own, {@link #domainOf(Primitive)} gives the same inputs as an
  * {@link Arbitrary}.
@@ -56,8 +63,14 @@ public final class LawCheck {
 
     // ---------------------------------------------------------------- entry points
 
-    /** {@return the laws checked for {@code p} at random points of its domain} @param p a (user) primitive */
-    public static Report primitive(Primitive p) {
+    /** {@return the first-order laws checked for {@code p} at random points of its domain} @param p a (user) primitive */
+    public static Report primitive(Primitive p) { return primitive(p, 1); }
+
+    /**
+     * {@return the laws up to {@code order} checked for {@code p} at random points of its domain}
+     * @param p a (user) primitive @param order 1 for first derivatives, 2 for second, …
+     */
+    public static Report primitive(Primitive p, int order) {
         var rules = new LinkedHashMap<String, String>();
         try {
             switch (p) {
@@ -72,23 +85,33 @@ public final class LawCheck {
             rules.put("rules", "cannot be built: " + e);
         }
         String subject = "primitive " + p + " : " + p.dom() + " → " + p.cod() + (p.linear() ? " (linear)" : "");
-        return run(subject, p.prog(), rules, box(p), p.linear());
+        return run(subject, p.prog(), rules, box(p), p.linear(), order);
     }
 
-    /** {@return the laws checked for {@code f} at random points of {@code (-2, 2)ⁿ}} @param f a program */
-    public static Report program(Prog f) {
-        return program(f, Primitive.Interval.ALL);
-    }
+    /** {@return the first-order laws checked for {@code f} at random points of {@code (-2, 2)ⁿ}} @param f a program */
+    public static Report program(Prog f) { return program(f, Primitive.Interval.ALL, 1); }
 
     /**
-     * {@return the laws checked for {@code f} at random points whose every coordinate lies in {@code domain}}
+     * {@return the laws up to {@code order} checked for {@code f} at random points of {@code (-2, 2)ⁿ}}
+     * @param f a program @param order 1 for first derivatives, 2 for second, …
+     */
+    public static Report program(Prog f, int order) { return program(f, Primitive.Interval.ALL, order); }
+
+    /**
+     * {@return the first-order laws checked for {@code f} at random points whose every coordinate lies in {@code domain}}
      * @param f a program @param domain where each input coordinate is drawn (infinite ends are cut)
      */
-    public static Report program(Prog f, Primitive.Interval domain) {
+    public static Report program(Prog f, Primitive.Interval domain) { return program(f, domain, 1); }
+
+    /**
+     * {@return the laws up to {@code order} checked for {@code f} at random points whose every coordinate lies in {@code domain}}
+     * @param f a program @param domain where each input coordinate is drawn (infinite ends are cut) @param order at least 1
+     */
+    public static Report program(Prog f, Primitive.Interval domain, int order) {
         int n = f.dom().dim();
         var ivs = new Primitive.Interval[n];
         Arrays.fill(ivs, domain);
-        return run("program : " + f.dom() + " → " + f.cod(), f, Map.of(), Box.of(ivs), false);
+        return run("program : " + f.dom() + " → " + f.cod(), f, Map.of(), Box.of(ivs), false, order);
     }
 
     /**
@@ -116,8 +139,9 @@ public final class LawCheck {
      * @param laws the laws checked
      * @param points how many points were checked (up to and including a failing one)
      * @param failure the shrunk counterexample, or null when every law held
+     * @param order the order the derivatives were checked up to
      */
-    public record Report(String subject, String program, Map<String, String> rules, List<String> laws, int points, Failure failure) {
+    public record Report(String subject, String program, Map<String, String> rules, List<String> laws, int points, Failure failure, int order) {
         /** {@return whether every law held at every point} */
         public boolean passed() { return failure == null; }
 
@@ -125,7 +149,8 @@ public final class LawCheck {
         public void orThrow() { if (!passed()) throw new AssertionError(toString()); }
 
         @Override public String toString() {
-            var sb = new StringBuilder("LawCheck of ").append(subject).append(passed() ? ": passed" : ": FAILED").append('\n');
+            var sb = new StringBuilder("LawCheck of ").append(subject).append(order > 1 ? " up to order " + order : "")
+                    .append(passed() ? ": passed" : ": FAILED").append('\n');
             sb.append("  program    = ").append(program).append('\n');
             rules.forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
             if (passed()) {
@@ -136,19 +161,11 @@ public final class LawCheck {
             }
             var f = failure;
             sb.append("  law violated: ").append(f.law()).append('\n');
+            f.programs().forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
             sb.append("  input      = ").append(show(f.input())).append('\n');
             sb.append("               (shrunk in ").append(f.shrinkSteps()).append(" steps from ").append(show(f.original()))
                     .append(", random point ").append(points).append(" of ").append(POINTS).append(")\n");
-            if (f.error() != null) {
-                sb.append("  error      = ").append(f.error()).append('\n');
-                return sb.toString();
-            }
-            sb.append("  lhs  ").append(f.lhsName()).append(" = ").append(Arrays.toString(f.lhs())).append('\n');
-            sb.append("  rhs  ").append(f.rhsName()).append(" = ").append(Arrays.toString(f.rhs())).append('\n');
-            sb.append("  difference = ").append(f.difference()).append(" at coordinate ").append(f.coordinate())
-                    .append(", allowed ").append(f.allowed()).append('\n');
-            sb.append("  tolerance  = ").append(f.tolerance()).append(" (scale ").append(f.scale()).append(")\n");
-            return sb.toString();
+            return sb.append(f.mismatch().describe("  ")).toString();
         }
 
         private static String show(Map<String, double[]> in) {
@@ -161,154 +178,117 @@ public final class LawCheck {
     /**
      * A counterexample to one law.
      * @param law the law
-     * @param input the shrunk input, by name ({@code x}, {@code u}, {@code v})
+     * @param programs the derivative program the law was checked on, in catad text, by name (empty for laws of f)
+     * @param input the shrunk input, by name ({@code x}, {@code u}, {@code v}, and directions of derivative programs)
      * @param original the input as first drawn
      * @param shrinkSteps how many simplifications were kept
-     * @param lhsName how the left side is computed @param lhs the left side
-     * @param rhsName how the right side is computed @param rhs the right side
-     * @param coordinate the first coordinate where they differ too much
-     * @param difference {@code |lhs − rhs|} there @param allowed the allowed difference there
-     * @param tolerance the tolerance @param scale the magnitude of the terms there
-     * @param error the exception's message when a side could not be computed, else null
+     * @param mismatch the two sides and the tolerance, at the shrunk input
      */
-    public record Failure(String law, Map<String, double[]> input, Map<String, double[]> original, int shrinkSteps,
-                          String lhsName, double[] lhs, String rhsName, double[] rhs, int coordinate,
-                          double difference, double allowed, Tolerance tolerance, double scale, String error) {
-        Failure withInput(Map<String, double[]> in, Map<String, double[]> orig, int steps) {
-            return new Failure(law, in, orig, steps, lhsName, lhs, rhsName, rhs, coordinate, difference, allowed, tolerance, scale, error);
-        }
+    public record Failure(String law, Map<String, String> programs, Map<String, double[]> input, Map<String, double[]> original,
+                          int shrinkSteps, Mismatch mismatch) {
+        /** {@return {@code |lhs − rhs|} where the sides differ too much, as {@link Mismatch#difference()}} */
+        public double difference() { return mismatch.difference(); }
+
+        /** {@return the allowed difference there, as {@link Mismatch#allowed()}} */
+        public double allowed() { return mismatch.allowed(); }
     }
 
     // ---------------------------------------------------------------- the loop
 
-    /** The random input of one law instance. */
-    private record Point(double[] x, double[] u, double[] v) {
-        Map<String, double[]> named(String uses) {
-            var m = new LinkedHashMap<String, double[]>();
-            if (uses.contains("x")) m.put("x", x);
-            if (uses.contains("u")) m.put("u", u);
-            if (uses.contains("v")) m.put("v", v);
-            return m;
+    /**
+     * The random input of one point: {@code x}, {@code u}, {@code v} of {@code f}, which shrink, and
+     * the tangent and cotangent of each derivative program above it, which do not.
+     */
+    private record Point(double[] x, double[] u, double[] v, Map<Level, double[][]> above) {
+        Frame frame(Level root) {
+            var dirs = new HashMap<>(above);
+            dirs.put(root, new double[][] {u, v});
+            return new Frame(x, dirs);
         }
         double[][] vectors() { return new double[][] {x, u, v}; }
     }
 
-    /** A law: null when it holds at the point, else how it fails (input filled in later). */
-    private interface Law {
-        String name();
-        /** {@return which of x, u, v the law reads, e.g. {@code "xu"}} */
-        String uses();
-        Failure at(Point p);
+    /**
+     * A law at one level of the tower.
+     * @param level the program it is checked on
+     * @param law the law
+     * @param uses which of {@code f}'s {@code x}, {@code u}, {@code v} it reads, e.g. {@code "xu"}: these shrink
+     */
+    private record Instance(Level level, Law law, String uses) {
+        static Instance of(Level level, Law law) {
+            var l = level;
+            while (l.parent() != null && l.parent().parent() != null) l = l.parent();
+            String own = l.parent() == null ? law.uses() : switch (l.via()) {
+                case FORWARD -> "u";
+                case REVERSE -> "v";
+            };
+            return new Instance(level, law, "x" + own);
+        }
+        String name() { return law.name(level); }
     }
 
-    private static Report run(String subject, Prog f, Map<String, String> rules, Box box, boolean linear) {
-        var laws = laws(f, linear);
-        var names = laws.stream().map(Law::name).toList();
+    /** {@return null when the law holds at the point, else its failure, not yet shrunk}; {@code ats} shares each level's finite differences among its laws */
+    private static Failure failure(Instance in, Point pt, Level root, Map<Level, At> ats) {
+        var frame = pt.frame(root);
+        var at = ats.computeIfAbsent(in.level(), l -> {
+            var dirs = frame.directions().get(l);
+            return new At(l, frame.point(l), dirs[0], dirs[1], Tolerance.FINITE_DIFFERENCE);
+        });
+        var m = in.law().safely(at);
+        if (m == null) return null;
+        var named = frame.named(in.level(), in.law(), at.u, at.v);
+        return new Failure(in.name(), in.level().programs(), named, named, 0, m);
+    }
+
+    private static Report run(String subject, Prog f, Map<String, String> rules, Box box, boolean linear, int order) {
+        if (order < 1) throw new IllegalArgumentException("order must be at least 1, got " + order);
+        var levels = Level.tower(f, order, EnumSet.allOf(Mode.class));
+        var root = levels.getFirst();
+        var instances = new ArrayList<Instance>();
+        for (var l : levels) {
+            var laws = l == root ? rootLaws(linear) : GradCheck.laws(EnumSet.allOf(Mode.class));
+            for (var law : laws) instances.add(Instance.of(l, law));
+        }
+        var names = instances.stream().map(Instance::name).toList();
         String text = Printer.print(f);
         var rnd = new SplittableRandom(SEED);
         int n = f.dom().dim(), m = f.cod().dim();
         for (int i = 1; i <= POINTS; i++) {
             var x = new double[n];
             for (int k = 0; k < n; k++) x[k] = box.lo[k] + (box.hi[k] - box.lo[k]) * rnd.nextDouble();
-            var pt = new Point(x, uniform(rnd, n), uniform(rnd, m));
-            for (var law : laws) {
-                var fail = safely(law, pt);
-                if (fail != null) return new Report(subject, text, rules, names, i, shrink(law, pt, fail, box));
+            var u = GradCheck.uniform(rnd, n);
+            var v = GradCheck.uniform(rnd, m);
+            var above = new HashMap<Level, double[][]>();
+            for (var l : levels)
+                if (l != root) above.put(l, new double[][] {GradCheck.uniform(rnd, l.domDim()), GradCheck.uniform(rnd, l.codDim())});
+            var pt = new Point(x, u, v, above);
+            var ats = new HashMap<Level, At>();
+            for (var in : instances) {
+                var fail = failure(in, pt, root, ats);
+                if (fail != null) return new Report(subject, text, rules, names, i, shrink(in, pt, fail, box, root), order);
             }
         }
-        return new Report(subject, text, rules, names, POINTS, null);
+        return new Report(subject, text, rules, names, POINTS, null, order);
     }
 
-    private static double[] uniform(SplittableRandom rnd, int n) {
-        var out = new double[n];
-        for (int k = 0; k < n; k++) out[k] = 2 * rnd.nextDouble() - 1;
-        return out;
-    }
-
-    private static Failure safely(Law law, Point p) {
-        try {
-            return law.at(p);
-        } catch (RuntimeException | StackOverflowError e) {
-            return new Failure(law.name(), null, null, 0, null, null, null, null, -1, Double.NaN, Double.NaN, null, Double.NaN,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
-    private static List<Law> laws(Prog f, boolean linear) {
+    /** {@return the laws of f itself, in the order they are checked: those of GradCheck, with the linear and adjoint laws} */
+    private static List<Law> rootLaws(boolean linear) {
         var out = new ArrayList<Law>();
-        int cod = f.cod().dim();
-        out.add(law("jvp(f,x,u) = finite differences J u", "xu", p -> {
-            var jac = FiniteDifferences.jacobian(y -> AD.eval(f, y), p.x(), cod);
-            return compare("jvp(f,x,u)", AD.jvp(f, p.x(), p.u())._2, "J u", jac.apply(p.u()), Tolerance.FINITE_DIFFERENCE, jac.scale(p.u()));
-        }));
-        if (linear)
-            out.add(law("f'(x) = f for linear f", "xu", p ->
-                    compare("jvp(f,x,u)", AD.jvp(f, p.x(), p.u())._2, "f u", AD.eval(f, p.u()), Tolerance.DERIVATIVE, null)));
-        out.add(law("⟨f'(x) u, v⟩ = ⟨u, f'(x)ᵀ v⟩ (adjoint identity of AD.linearize)", "xuv", p -> {
-            var lin = AD.linearize(f, p.x())._2;
-            var lu = lin.apply(p.u());
-            var ltv = lin.transpose().apply(p.v());
-            return compare("⟨f'(x) u, v⟩", new double[] {dot(lu, p.v())}, "⟨u, f'(x)ᵀ v⟩", new double[] {dot(p.u(), ltv)},
-                    Tolerance.DERIVATIVE, new double[] {Math.max(dotScale(lu, p.v()), dotScale(p.u(), ltv))});
-        }));
-        out.add(law("vjp(f,x,v) = finite differences Jᵀ v", "xv", p -> {
-            var jac = FiniteDifferences.jacobian(y -> AD.eval(f, y), p.x(), cod);
-            return compare("vjp(f,x,v)", AD.vjp(f, p.x(), p.v()), "Jᵀ v", jac.applyTransposed(p.v(), p.x().length),
-                    Tolerance.FINITE_DIFFERENCE, jac.scaleTransposed(p.v(), p.x().length));
-        }));
-        out.add(law("vjp(f,x,v)·u = v·jvp(f,x,u) (forward and reverse mode agree)", "xuv", p -> {
-            var jvp = AD.jvp(f, p.x(), p.u())._2;
-            var vjp = AD.vjp(f, p.x(), p.v());
-            return compare("vjp·u", new double[] {dot(vjp, p.u())}, "v·jvp", new double[] {dot(p.v(), jvp)},
-                    Tolerance.DERIVATIVE, new double[] {Math.max(dotScale(vjp, p.u()), dotScale(p.v(), jvp))});
-        }));
-        var jvpProg = new Prog[1];
-        out.add(law("AD.jvp(f) (x, u) = (f x, jvp(f,x,u))", "xu", p -> {
-            if (jvpProg[0] == null) jvpProg[0] = AD.jvp(f);
-            var numeric = AD.jvp(f, p.x(), p.u());
-            return compare("AD.jvp(f) (x, u)", AD.eval(jvpProg[0], concat(p.x(), p.u())),
-                    "(f x, jvp(f,x,u))", concat(numeric._1, numeric._2), Tolerance.DERIVATIVE, null);
-        }));
-        var vjpProg = new Prog[1];
-        out.add(law("AD.vjp(f) (x, v) = vjp(f,x,v)", "xv", p -> {
-            if (vjpProg[0] == null) vjpProg[0] = AD.vjp(f);
-            return compare("AD.vjp(f) (x, v)", AD.eval(vjpProg[0], concat(p.x(), p.v())),
-                    "vjp(f,x,v)", AD.vjp(f, p.x(), p.v()), Tolerance.DERIVATIVE, null);
-        }));
+        out.add(Law.JVP_FD);
+        if (linear) out.add(Law.LINEAR);
+        out.add(Law.ADJOINT);
+        out.add(Law.VJP_FD);
+        out.add(Law.MODES_AGREE);
+        out.add(Law.JVP_PROGRAM);
+        out.add(Law.VJP_PROGRAM);
         return out;
-    }
-
-    private static Law law(String name, String uses, java.util.function.Function<Point, Failure> check) {
-        return new Law() {
-            @Override public String name() { return name; }
-            @Override public String uses() { return uses; }
-            @Override public Failure at(Point p) {
-                var fail = check.apply(p);
-                return fail == null ? null : new Failure(name, null, null, 0, fail.lhsName(), fail.lhs(), fail.rhsName(), fail.rhs(),
-                        fail.coordinate(), fail.difference(), fail.allowed(), fail.tolerance(), fail.scale(), fail.error());
-            }
-        };
-    }
-
-    /** {@return null when close in every coordinate, as {@link Check.Context#close} decides, else the first coordinate that is not} */
-    private static Failure compare(String lhsName, double[] lhs, String rhsName, double[] rhs, Tolerance tol, double[] scale) {
-        if (lhs.length != rhs.length)
-            return new Failure(null, null, null, 0, lhsName, lhs, rhsName, rhs, -1, Double.NaN, Double.NaN, tol, Double.NaN,
-                    "lengths differ: " + lhs.length + " vs " + rhs.length);
-        for (int i = 0; i < lhs.length; i++) {
-            double s = scale == null ? 0 : scale[i];
-            if (!tol.close(lhs[i], rhs[i], s))
-                return new Failure(null, null, null, 0, lhsName, lhs, rhsName, rhs, i, Math.abs(lhs[i] - rhs[i]),
-                        tol.allowed(lhs[i], rhs[i], s), tol, s, null);
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- shrinking
 
     /** Greedily simplifies coordinates while the same law still fails; keeps the simplest failing input. */
-    private static Failure shrink(Law law, Point first, Failure fail, Box box) {
-        var cur = new Point(first.x().clone(), first.u().clone(), first.v().clone());
+    private static Failure shrink(Instance in, Point first, Failure fail, Box box, Level root) {
+        var cur = first;
         var curFail = fail;
         int steps = 0;
         boolean improved = true;
@@ -316,16 +296,16 @@ public final class LawCheck {
             improved = false;
             var vs = cur.vectors();
             for (int w = 0; w < vs.length && !improved; w++) {
-                if (law.uses().indexOf("xuv".charAt(w)) < 0) continue;
+                if (in.uses().indexOf("xuv".charAt(w)) < 0) continue;
                 for (int k = 0; k < vs[w].length && !improved; k++) {
                     double c = vs[w][k];
                     for (double cand : candidates(c)) {
                         if (w == 0 ? !box.contains(k, cand) : Math.abs(cand) > 1) continue;
                         var next = new double[][] {cur.x().clone(), cur.u().clone(), cur.v().clone()};
                         next[w][k] = cand;
-                        var p = new Point(next[0], next[1], next[2]);
-                        var f = safely(law, p);
-                        if (f != null && (f.error() == null) == (curFail.error() == null)) {
+                        var p = new Point(next[0], next[1], next[2], cur.above());
+                        var f = failure(in, p, root, new HashMap<>());
+                        if (f != null && (f.mismatch().error() == null) == (curFail.mismatch().error() == null)) {
                             cur = p; curFail = f; steps++; improved = true;
                             break;
                         }
@@ -333,7 +313,7 @@ public final class LawCheck {
                 }
             }
         }
-        return curFail.withInput(cur.named(law.uses()), first.named(law.uses()), steps);
+        return new Failure(curFail.law(), curFail.programs(), curFail.input(), fail.input(), steps, curFail.mismatch());
     }
 
     /** {@return simpler numbers than c, simplest first} */

@@ -29,9 +29,18 @@ public record Tolerance(double atol, double rtol) {
 
     /** {@return whether {@code a} and {@code b} are close} @param a one side @param b other side @param scale magnitude of the terms */
     public boolean close(double a, double b, double scale) {
+        return close(a, b, scale, 0);
+    }
+
+    /**
+     * {@return whether {@code a} and {@code b} are close when one of them may also be off by
+     * {@code slack}, e.g. the error estimate of a finite difference: {@code |a − b| ≤ allowed + slack}}
+     * @param a one side @param b other side @param scale magnitude of the terms @param slack known error of a side, ≥ 0
+     */
+    public boolean close(double a, double b, double scale, double slack) {
         if (Double.isNaN(a) || Double.isNaN(b)) return Double.isNaN(a) && Double.isNaN(b);
         if (Double.isInfinite(a) || Double.isInfinite(b)) return a == b;
-        return Math.abs(a - b) <= allowed(a, b, scale);
+        return Math.abs(a - b) <= allowed(a, b, scale) + slack;
     }
 
     @Override public String toString() { return "atol=" + atol + " rtol=" + rtol; }

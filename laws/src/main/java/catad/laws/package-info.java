@@ -18,5 +18,11 @@
  * law, the programs in catad text, the inputs, both sides, the difference and the tolerance
  * ({@link catad.laws.Check}). The number of tries is jqwik's {@code jqwik.tries.default}, 1000 in
  * this module's tests; raise it for a soak run with {@code -Djqwik.tries.default=100000}.
+ *
+ * <p>Without jqwik: {@link catad.laws.GradCheck} checks one program at one point up to a requested
+ * order, as JAX's {@code check_grads} (derivatives against {@link catad.laws.FiniteDifferences}, which
+ * extrapolate and bound their own error, then the same for the derivative programs), and
+ * {@link catad.laws.LawCheck} checks a user primitive or program at many points of its domain,
+ * shrinking a counterexample.
  */
 package catad.laws;
