@@ -30,6 +30,11 @@ public final class Cases {
         return progs.flatMap(ps -> vectors(subjects.apply(ps).stream().map(m::input).toList()).map(xs -> Case.of(ps, xs)));
     }
 
+    /** {@return one program from a random domain, with an input of its domain} @param progs programs of a domain */
+    public static Arbitrary<Case> withInput(Function<Shape, Arbitrary<Prog>> progs) {
+        return inputs(Interpretations.EVAL, one(progs), ps -> ps);
+    }
+
     /** {@return flat values of each shape, together} @param shapes the shapes */
     public static Arbitrary<List<double[]>> vectors(List<Shape> shapes) {
         if (shapes.isEmpty()) return Arbitraries.just(List.of());

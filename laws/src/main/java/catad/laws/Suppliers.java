@@ -43,14 +43,14 @@ public final class Suppliers {
     /** A smooth program with an input of its domain. */
     public static final class ProgramsWithInputs implements ArbitrarySupplier<Case> {
         /** Needed by jqwik. */ public ProgramsWithInputs() {}
-        @Override public Arbitrary<Case> get() { return Cases.inputs(Interpretations.EVAL, Cases.one(Generators::programs), ps -> ps); }
+        @Override public Arbitrary<Case> get() { return Cases.withInput(Generators::programs); }
     }
 
     /** A smooth program to R with an input of its domain: something to take the gradient of. */
     public static final class ScalarPrograms implements ArbitrarySupplier<Case> {
         /** Needed by jqwik. */ public ScalarPrograms() {}
         @Override public Arbitrary<Case> get() {
-            return Cases.inputs(Interpretations.EVAL, Cases.one(s -> Generators.programs(s, Shape.R)), ps -> ps);
+            return Cases.withInput(s -> Generators.programs(s, Shape.R));
         }
     }
 }

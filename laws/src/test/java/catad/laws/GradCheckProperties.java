@@ -16,9 +16,9 @@ import net.jqwik.api.Provide;
 /** {@link GradCheck} on generated programs: smooth ones pass up to order 2, and a wrong second derivative inside one is caught. */
 class GradCheckProperties {
 
-    @Provide Arbitrary<Case> anyProgram() { return Cases.oneProgram(Generators::programs); }
+    @Provide Arbitrary<Case> anyProgram() { return Cases.withInput(Generators::programs); }
 
-    @Provide Arbitrary<Case> scalarProgram() { return Cases.oneProgram(s -> Generators.programs(s, Shape.R)); }
+    @Provide Arbitrary<Case> scalarProgram() { return Cases.withInput(s -> Generators.programs(s, Shape.R)); }
 
     /** Every generated program is smooth everywhere, so its first and second derivatives check out at any point. */
     @Property(tries = 300)
