@@ -10,6 +10,7 @@ import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 
 /**
  * Arbitraries of {@link Case}s shared by the law contracts: first the programs a law is about, then
@@ -39,6 +40,22 @@ public final class Cases {
     public static Arbitrary<List<double[]>> vectors(List<Shape> shapes) {
         if (shapes.isEmpty()) return Arbitraries.just(List.of());
         return Combinators.combine(shapes.stream().map(Generators::values).toList()).as(ArrayList::new);
+    }
+
+    /**
+     * {@return flat tangents (or cotangents) of the shape, uniform in [-2, 2], shrinking towards 1}
+     * A tangent shrunk towards 0 would make a wrong derivative look right: the difference it
+     * shows shrinks with it, down to the absolute tolerance. At 1 the error shows at full size.
+     * @param s the shape
+     */
+    public static Arbitrary<double[]> tangents(Shape s) {
+        return Arbitraries.doubles().between(-2, 2).ofScale(6).withDistribution(RandomDistribution.uniform()).shrinkTowards(1)
+                .array(double[].class).ofSize(s.dim());
+    }
+
+    /** {@return a point x of {@code dom}, a tangent u of {@code dom} and a cotangent v of {@code cod}} @param dom input shape @param cod output shape */
+    public static Arbitrary<List<double[]>> pointAndTangents(Shape dom, Shape cod) {
+        return Combinators.combine(values(dom), tangents(dom), tangents(cod)).as(List::of);
     }
 
     // ---------------------------------------------------------------- the programs of a law

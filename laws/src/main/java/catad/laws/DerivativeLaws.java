@@ -50,7 +50,7 @@ public interface DerivativeLaws extends InterpretedLaws {
         return Cases.one(Generators::programs).flatMap(fs -> {
             var p = m.view(fs.get(0));
             return Generators.programs(p.cod(), 2).flatMap(g ->
-                    Cases.vectors(List.of(p.dom(), p.dom())).map(xs -> Case.of(List.of(fs.get(0), g), xs)));
+                    Cases.pointAndTangents(p.dom(), p.cod()).map(xs -> Case.of(List.of(fs.get(0), g), xs)));
         });
     }
 
@@ -69,7 +69,7 @@ public interface DerivativeLaws extends InterpretedLaws {
         var m = interpretation();
         return progs.flatMap(ps -> {
             var p = m.view(ps.get(0));
-            return Cases.vectors(List.of(p.dom(), p.dom(), p.cod())).map(xs -> Case.of(ps, xs));
+            return Cases.pointAndTangents(p.dom(), p.cod()).map(xs -> Case.of(ps, xs));
         });
     }
 

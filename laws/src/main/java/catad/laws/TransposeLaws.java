@@ -29,7 +29,7 @@ public interface TransposeLaws extends InterpretedLaws {
     /** A linear f, then x and u of its input, v of its output. */
     @Provide default Arbitrary<Case> transposeCase() {
         var m = interpretation();
-        return Cases.one(Generators::linearPrograms).flatMap(ps -> Cases.vectors(List.of(m.input(ps.get(0)), m.input(ps.get(0)), m.output(ps.get(0))))
+        return Cases.one(Generators::linearPrograms).flatMap(ps -> Cases.pointAndTangents(m.input(ps.get(0)), m.output(ps.get(0)))
                 .map(xs -> Case.of(ps, xs)));
     }
 
