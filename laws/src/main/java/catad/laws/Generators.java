@@ -49,7 +49,7 @@ import net.jqwik.api.Tuple;
  * {@code iterate}, {@code while}, {@code mapAccumL/R} and so {@code fold} and {@code scan},
  * {@code reshape}, {@code transpose}, constants, …), the built-in scalar primitives, {@code pow c},
  * the linear algebra ({@code dot}, {@code matvec}, {@code matmul}, {@code maximum}, {@code argmax},
- * constant matrices, {@code scaleVec}, {@code outer}), and any primitives a {@link Config} adds.
+ * constant matrices), and any primitives a {@link Config} adds.
  * {@link #linearPrograms(Shape)} stays in the linear sub-language.
  *
  * <h2>Smooth and finite at every finite input</h2>
@@ -64,8 +64,8 @@ import net.jqwik.api.Tuple;
  *     {@value #MARGIN} from its boundary; elsewhere a guard maps the reals into the domain first
  *     ({@code exp ∘ tanh} into {@code [1/e, e]}, shifted or scaled for other intervals);</li>
  * <li>a primitive that grows faster than linearly ({@code exp}, {@code expm1}, {@code square},
- *     {@code mul}, {@code pow c}, {@code powr}, {@code dot}, {@code matvec}, {@code matmul},
- *     {@code scaleVec}, {@code outer}, and user primitives, whose growth is unknown) is applied only
+ *     {@code mul}, {@code pow c}, {@code powr}, {@code dot}, {@code matvec}, {@code matmul}, and
+ *     user primitives, whose growth is unknown) is applied only
  *     where its output stays within ±{@value #LIMIT}; elsewhere its input is first scaled down by a
  *     power of two, or squashed by {@code tanh} when unbounded. Every program is thus at most
  *     linear in the size of its input, and so are loops of it, whose steps are built for an
@@ -82,8 +82,10 @@ import net.jqwik.api.Tuple;
  *     step of one with probability about 1e-6 per kink and coordinate.</li>
  * </ul>
  * {@code while} loops count: {@code exl ∘ while (counter > 0) (f × (counter − 1)) ∘ (id △ const k)}
- * runs exactly {@code k ≤ 3} steps, whatever the input, so no branch of control depends on data
- * except {@code cond}'s.
+ * runs at most {@code k ≤ 3} steps; half of them also stop once the state leaves {@code s + δ > 0},
+ * so their trip count depends on the input and jumps where a {@code cond} would. Half of the
+ * {@code cond}s have a then-branch that is NaN where the test fails by more than 1/2, so that a
+ * meaning that evaluates the branch not taken is caught.
  */
 public final class Generators {
     private Generators() {}
@@ -115,8 +117,7 @@ public final class Generators {
      * @param primitives the primitives it may apply where their input shape can be made; user
      *     primitives are assumed smooth on their declared domains and finite on finite inputs
      * @param linearAlgebra whether it may also use {@code dot}, {@code matvec}, {@code matmul},
-     *     {@code maximum}, {@code argmax}, constant matrices, {@code scaleVec} and {@code outer},
-     *     of sizes 0–3
+     *     {@code maximum}, {@code argmax} and constant matrices, of sizes 0–3
      */
     public record Config(int depth, List<Primitive> primitives, boolean linearAlgebra) {
         /** Depth {@link #DEPTH}, every built-in primitive ({@link #SMOOTH} and {@link #PIECEWISE}) and the linear algebra. */
@@ -611,27 +612,34 @@ public final class Generators {
             return o.choose(c);
         }
 
+        /**
+         * An inner node. The options are the same at every shape, each replaced where it does not
+         * fit by one that always does ({@code compose}, {@code fork}), so that a recipe means the
+         * same combinators at a smaller shape: when jqwik shrinks the domain of a program, the
+         * program it regenerates there still has the node that made the law fail.
+         */
         private Prog node(Shape dom, Range in, Cursor c, Recipe r) {
             Recipe k0 = r.kid(0), k1 = r.kid(1), k2 = r.kid(2);
-            var o = new Options();
-            if (dom instanceof Shape.Arr(int n, Shape e)) o.add(4, () -> map(n, any(e, Ranges.each(in), k0)));
-            o.add(6, () -> {
+            Supplier<Prog> compose = () -> {
                 Prog f = any(dom, in, k0);
                 return steps(f, any(f.cod(), Ranges.of(f, in), k1));
-            });
-            if (dom instanceof Shape.Pair(Shape a, Shape b))
-                o.add(3, () -> cross(any(a, Ranges.left(in), k0), any(b, Ranges.right(in), k1)));
-            o.add(3, () -> fork(any(dom, in, k0), any(dom, in, k1)));
-            if (dom instanceof Shape.Pair(Shape a, Shape b)) o.add(2, () -> {
+            };
+            Supplier<Prog> fork = () -> fork(any(dom, in, k0), any(dom, in, k1));
+            boolean ops = config.linearAlgebra() || config.primitives().stream().anyMatch(p -> !linear || p.linear());
+            var o = new Options();
+            o.add(4, dom instanceof Shape.Arr(int n, Shape e) ? () -> map(n, any(e, Ranges.each(in), k0)) : compose);
+            o.add(6, compose);
+            o.add(3, dom instanceof Shape.Pair(Shape a, Shape b) ? () -> cross(any(a, Ranges.left(in), k0), any(b, Ranges.right(in), k1)) : fork);
+            o.add(3, fork);
+            o.add(2, dom instanceof Shape.Pair(Shape a, Shape b) ? () -> {
                 Prog f = any(a, Ranges.left(in), k0);
                 return join(f, to(b, Ranges.right(in), f.cod(), k1));
-            });
+            } : fork);
             o.add(2, () -> iterate(c.below(4), step(dom, k0)));
-            if (config.linearAlgebra() || config.primitives().stream().anyMatch(p -> !linear || p.linear()))
-                o.add(5, () -> primitive(dom, in, c, k0, k1));
+            o.add(5, ops ? () -> primitive(dom, in, c, k0, k1) : compose);
             o.add(2, () -> accumulate(dom, c, k0, k1));
-            if (!linear) o.add(2, () -> condition(dom, in, c, k0, k1, k2));
-            if (!linear) o.add(1, () -> loop(dom, c, k0));
+            o.add(2, linear ? compose : () -> condition(dom, in, c, k0, k1, k2));
+            o.add(1, linear ? compose : () -> loop(dom, c, k0, k1));
             return o.choose(c);
         }
 
@@ -645,21 +653,38 @@ public final class Generators {
             return steps(arg, guarded(op, Ranges.of(arg, in), c));
         }
 
-        /** {@code cond (s + δ) f g}, the test shifted off the grid of inputs. */
+        /**
+         * {@code cond t f g} with the test {@code t = s + δ} shifted off the grid of inputs; or, the
+         * second variant when {@code log} is configured, {@code cond t (log ∘ (t + 1/2)) g}, whose
+         * then-branch is NaN where {@code t < -1/2}: every meaning must leave the branch not taken
+         * unevaluated.
+         */
         private Prog condition(Shape dom, Range in, Cursor c, Recipe k0, Recipe k1, Recipe k2) {
+            boolean poisoned = c.coin() && config.primitives().contains(Prims.LOG);
             Prog s = to(dom, in, R, k0);
-            Prog p = compose(jam(R), fork(s, constant(dom, offset(c.delta(), 0))));
+            double delta = offset(c.delta(), 0);
+            Prog t = compose(jam(R), fork(s, constant(dom, delta)));
+            if (poisoned) return cond(t, compose(log, jam(R), fork(s, constant(dom, delta + 0.5))), to(dom, in, R, k2));
             Prog f = any(dom, in, k1);
-            return cond(p, f, to(dom, in, f.cod(), k2));
+            return cond(t, f, to(dom, in, f.cod(), k2));
         }
 
-        /** {@code exl ∘ while (counter > 0) (f × (counter − 1)) ∘ (id △ const k)}: exactly k steps. */
-        private Prog loop(Shape dom, Cursor c, Recipe k0) {
+        /**
+         * {@code exl ∘ while (counter > 0) (f × (counter − 1)) ∘ (id △ const k)}, exactly k steps;
+         * or, the second variant when {@code min} is configured, with the test
+         * {@code min(counter, s + δ)}: at most k steps, fewer
+         * where the state leaves {@code s + δ > 0}, so the trip count depends on the input.
+         */
+        private Prog loop(Shape dom, Cursor c, Recipe k0, Recipe k1) {
             int k = c.below(4);
             int bound = k + c.below(2);
-            Prog f = step(dom, k0);
+            Prog test = exr(dom, R);
+            if (c.coin() && config.primitives().contains(Prims.MIN)) {
+                Prog s = to(dom, Ranges.all(dom, Num.ALL), R, k1);
+                test = compose(min, fork(test, compose(jam(R), fork(s, constant(dom, offset(c.delta(), 0))), exl(dom, R))));
+            }
             Prog countDown = compose(jam(R), fork(id(R), constant(R, -1)));
-            Prog w = whileLoop(exr(dom, R), cross(f, countDown), bound);
+            Prog w = whileLoop(test, cross(step(dom, k0), countDown), bound);
             return compose(exl(dom, R), w, fork(id(dom), constant(dom, k)));
         }
 
@@ -710,8 +735,6 @@ public final class Generators {
                 out.add(() -> matmul(c.below(4), c.below(4), c.below(4)));
                 out.add(() -> maximum(1 + c.below(3)));
                 out.add(() -> argmax(1 + c.below(3)));
-                out.add(() -> scaleVec(c.below(4)));
-                out.add(() -> outer(c.below(4), c.below(4)));
                 return out;
             }
             if (dom instanceof Shape.Arr(int n, Shape.Real e)) {
@@ -726,8 +749,6 @@ public final class Generators {
             if (a instanceof Shape.Arr(int m, Shape.Arr(int n, Shape.Real x)) && b.equals(Shape.vec(n))) out.add(() -> matvec(m, n));
             if (a instanceof Shape.Arr(int m, Shape.Arr(int k, Shape.Real x)) && b instanceof Shape.Arr(int k2, Shape.Arr(int n, Shape.Real y)) && k == k2)
                 out.add(() -> matmul(m, k, n));
-            if (a instanceof Shape.Real && b instanceof Shape.Arr(int n, Shape.Real x)) out.add(() -> scaleVec(n));
-            if (a instanceof Shape.Arr(int m, Shape.Real x) && b instanceof Shape.Arr(int n, Shape.Real y)) out.add(() -> outer(m, n));
             return out;
         }
 

@@ -49,7 +49,11 @@ class ShrinkingTest {
 
         @Property(tries = 10_000) void noMapAccumR(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.MapAccum m && m.reverse()); }
 
-        @Property(tries = 10_000) void noLog(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Prim(Primitive q) && q.equals(catad.dsl.Prims.LOG)); }
+        /**
+         * Not {@code log}: a {@code cond} whose then-branch is {@code log} of its test is a local
+         * minimum for it (no simpler recipe keeps a {@code log}), three times the smallest size.
+         */
+        @Property(tries = 10_000) void noSqrt(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Prim(Primitive q) && q.equals(catad.dsl.Prims.SQRT)); }
 
         @Provide Arbitrary<Tuple3<Prog, double[], double[]>> withBadPrimitive() {
             var config = Generators.Config.DEFAULT.plus(List.of(BAD_SOFTSIGN));
@@ -133,8 +137,8 @@ class ShrinkingTest {
     }
 
     @Test
-    void logShrinksToItsGuard() {
-        small(shrunk("noLog"), compose(log, exp, tanh));
+    void sqrtShrinksToItsGuard() {
+        small(shrunk("noSqrt"), compose(sqrt, exp, tanh));
     }
 
     @Test
