@@ -587,11 +587,15 @@ public final class Generators {
             o.add(3, () -> id(dom));
             o.add(3, () -> scale(dom, c.factor()));
             o.add(1, () -> zero(dom, c.coin() ? dom : R));
-            if (!linear) o.add(1, () -> c.coin() ? constant(dom, Shape.vec(2), c.factor(), c.factor()) : constant(dom, c.factor()));
+            if (!linear) o.add(1, () -> switch (c.below(3)) {
+                case 0 -> constant(dom, c.factor());
+                case 1 -> constant(dom, Shape.vec(2), c.factor(), c.factor());
+                default -> constant(dom, dom, entries(dom.dim(), c));
+            });
             o.add(1, () -> bang(dom));
             o.add(2, () -> dup(dom));
             o.add(2, () -> c.coin() ? inr(R, dom) : inl(dom, R));
-            o.add(2, () -> repl(1 + c.below(3), dom));
+            o.add(2, () -> repl(c.below(4), dom));
             o.add(1, () -> { int n = 1 + c.below(3); return in(n, dom, c.below(n)); });
             if (dom instanceof Shape.Pair(Shape a, Shape b)) {
                 o.add(4, () -> c.coin() ? exr(a, b) : exl(a, b));
@@ -840,7 +844,7 @@ public final class Generators {
     private static final List<Primitive> TAME = List.of(Prims.SIN, Prims.COS, Prims.TANH, Prims.SIGMOID, Prims.SOFTPLUS,
             Prims.LOG, Prims.SQRT, Prims.LOG1P);
 
-    /** {@return n matrix entries from the factors, read from one number of the cursor} */
+    /** {@return n matrix entries or constants from the factors, read from one number of the cursor} */
     private static double[] entries(int n, Cursor c) {
         int seed = c.below(FACTORS.length);
         var data = new double[n];
