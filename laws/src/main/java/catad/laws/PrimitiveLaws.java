@@ -54,6 +54,25 @@ public interface PrimitiveLaws {
                 .as((x, u) -> Case.of(List.of(p.prog(), g), List.of(x, u))));
     }
 
+    /** A random program that applies this primitive (its only primitive, guarded into its domain), with an input. */
+    @Provide default Arbitrary<Case> programUsingIt() {
+        var p = primitive();
+        var config = Generators.Config.DEFAULT.withPrimitives(List.of(p)).withDepth(2);
+        return Cases.withInput(s -> Generators.programs(s, config).filter(f -> uses(f, p)));
+    }
+
+    /** {@return whether {@code f} applies {@code p} somewhere} @param f a program @param p a primitive */
+    static boolean uses(Prog f, Primitive p) {
+        var todo = new java.util.ArrayDeque<Prog>();
+        todo.push(f);
+        while (!todo.isEmpty()) {
+            var g = todo.pop();
+            if (g instanceof Prog.Prim(Primitive q) && q.equals(p)) return true;
+            g.children().forEach(todo::push);
+        }
+        return false;
+    }
+
     /** Its derivatives, up to {@link #order()}, agree with finite differences and with each other ({@link GradCheck}). */
     @Property default void derivativesMatchFiniteDifferences(@ForAll("primitivePoint") double[] x) {
         GradCheck.check(primitive().prog(), x, order());
@@ -76,6 +95,11 @@ public interface PrimitiveLaws {
         Check.law("D(g ∘ f) = D g ∘ D f").prog("f", f).prog("g", g).vec("x", x).vec("u", u)
                 .close("jvp(g ∘ f, x, u)", AD.jvp(compose(g, f), x, u)._2,
                         "jvp(g, f x, jvp(f,x,u))", AD.jvp(g, fx._1, fx._2)._2, Tolerance.DERIVATIVE);
+    }
+
+    /** Random programs built with it differentiate correctly: {@link GradCheck} at order 1. */
+    @Property default void programsUsingItDifferentiateCorrectly(@ForAll("programUsingIt") Case c) {
+        GradCheck.check(c.f(), c.x(), 1);
     }
 
     /** Programs that use it, and their derivative programs, print and parse back equal. */

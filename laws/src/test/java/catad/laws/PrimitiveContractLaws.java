@@ -1,5 +1,6 @@
 package catad.laws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import catad.dsl.Primitive;
@@ -51,6 +52,13 @@ class PrimitiveContractLaws {
     /** The wrong softsign, run from inside {@link #theWrongDerivativeIsCaught()}. */
     static final class BadSoftsign implements PrimitiveLaws {
         @Override public Primitive primitive() { return UserPrimitiveLaws.BAD_SOFTSIGN; }
+    }
+
+    @Example
+    void programsUsingItUseIt() {
+        var laws = new Softsign();
+        long using = laws.programUsingIt().sampleStream().limit(400).filter(c -> PrimitiveLaws.uses(c.f(), laws.primitive())).count();
+        assertEquals(400, using, () -> using + " of 400 programs use softsign");
     }
 
     @Example
