@@ -4,9 +4,9 @@ package catad.dsl;
 public class CatadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** {@return an exception with this message} @param message what went wrong */
+    /** An exception with this message. @param message what went wrong */
     public CatadException(String message) { super(message); }
 
-    /** {@return an exception with this message and cause} @param message what went wrong @param cause the cause */
+    /** An exception with this message and cause. @param message what went wrong @param cause the cause */
     public CatadException(String message, Throwable cause) { super(message, cause); }
 }

@@ -70,7 +70,7 @@ public sealed interface Prog
                     || !(cod instanceof Shape.Pair(Shape b, Shape d)) || !same(b, f.cod()) || !same(d, g.cod()))
                 throw new ShapeException("cross: shapes " + dom + " → " + cod + " do not fit " + Printer.brief(f) + " and " + Printer.brief(g));
         }
-        /** {@return {@code f × g}} @param f left @param g right */
+        /** {@code f × g}, its shapes computed. @param f left @param g right */
         public Cross(Prog f, Prog g) { this(f, g, Shape.pair(f.dom(), g.dom()), Shape.pair(f.cod(), g.cod())); }
         @Override public String toString() { return Printer.brief(this); }
     }
@@ -195,7 +195,7 @@ public sealed interface Prog
                     || !(cod instanceof Shape.Arr(int k, Shape b)) || k != n || !same(b, f.cod()))
                 throw new ShapeException("map: shapes " + dom + " → " + cod + " do not fit " + n + " elements of " + Printer.brief(f));
         }
-        /** {@return {@code map f}} @param n length @param f the element program */
+        /** {@code map f}, its shapes computed. @param n length @param f the element program */
         public Map(int n, Prog f) { this(n, f, Shape.arr(n, f.dom()), Shape.arr(n, f.cod())); }
         @Override public String toString() { return Printer.brief(this); }
     }

@@ -40,18 +40,24 @@ public interface AgreementLaws {
     /** {@return a tolerance to use instead of {@link #ulps()}, or null for none} */
     default Tolerance tolerance() { return null; }
 
+    /** A random program and an input of its meaning. */
     @Provide default Arbitrary<Case> agreementProgram() { return inputsOf(Cases.one(Generators::programs)); }
 
+    /** A random linear program and an input of its meaning. */
     @Provide default Arbitrary<Case> agreementLinear() { return inputsOf(Cases.one(Generators::linearPrograms)); }
 
+    /** The forward derivative program of a random program, and an input. */
     @Provide default Arbitrary<Case> agreementJvp() { return inputsOf(Cases.one(Generators::programs).map(ps -> List.of(AD.jvp(ps.get(0))))); }
 
+    /** The reverse derivative program of a random program, and an input. */
     @Provide default Arbitrary<Case> agreementVjp() { return inputsOf(Cases.one(Generators::programs).map(ps -> List.of(AD.vjp(ps.get(0))))); }
 
+    /** The gradient program of a random program (its outputs added up), and an input. */
     @Provide default Arbitrary<Case> agreementGrad() {
         return inputsOf(Cases.one(Generators::programs).map(ps -> List.of(AD.grad(compose(Generators.total(ps.get(0).cod()), ps.get(0))))));
     }
 
+    /** The Hessian-vector-product program of a random program (its outputs added up), and an input. */
     @Provide default Arbitrary<Case> agreementHvp() {
         return inputsOf(Cases.one(Generators::programs).map(ps -> List.of(AD.hvp(compose(Generators.total(ps.get(0).cod()), ps.get(0))))));
     }

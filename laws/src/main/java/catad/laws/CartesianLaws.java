@@ -11,14 +11,17 @@ import net.jqwik.api.Provide;
 /** The cartesian laws: {@code f △ g} is the pairing of the product. */
 public interface CartesianLaws extends InterpretedLaws {
 
+    /** f, g with one domain, and an input of f's meaning. */
     @Provide default Arbitrary<Case> cartesianExl() {
         return Cases.inputs(interpretation(), Cases.sameDomain(), ps -> List.of(ps.get(0)));
     }
 
+    /** f, g with one domain, and an input of g's meaning. */
     @Provide default Arbitrary<Case> cartesianExr() {
         return Cases.inputs(interpretation(), Cases.sameDomain(), ps -> List.of(ps.get(1)));
     }
 
+    /** A program h to a pair, and an input of its meaning. */
     @Provide default Arbitrary<Case> cartesianToPair() {
         return Cases.inputs(interpretation(), Cases.toPair(), ps -> ps);
     }

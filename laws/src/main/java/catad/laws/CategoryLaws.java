@@ -18,14 +18,17 @@ import net.jqwik.api.Provide;
  */
 public interface CategoryLaws extends InterpretedLaws {
 
+    /** A program f and an input of the meaning of {@code id ∘ f}. */
     @Provide default Arbitrary<Case> categoryLeft() {
         return Cases.inputs(interpretation(), Cases.one(Generators::programs), ps -> List.of(compose(id(ps.get(0).cod()), ps.get(0))));
     }
 
+    /** A program f and an input of its meaning. */
     @Provide default Arbitrary<Case> categoryRight() {
         return Cases.inputs(interpretation(), Cases.one(Generators::programs), ps -> List.of(ps.get(0)));
     }
 
+    /** A chain f, g, h and an input of the meaning of {@code h ∘ g ∘ f}. */
     @Provide default Arbitrary<Case> categoryChain() {
         return Cases.inputs(interpretation(), Cases.chain(), ps -> List.of(compose(ps.get(2), ps.get(1), ps.get(0))));
     }

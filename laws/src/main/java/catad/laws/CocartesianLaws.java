@@ -16,14 +16,17 @@ import net.jqwik.api.Provide;
  */
 public interface CocartesianLaws extends InterpretedLaws {
 
+    /** Linear f, g into one shape, and an input of f's meaning. */
     @Provide default Arbitrary<Case> cocartesianInl() {
         return Cases.inputs(interpretation(), Cases.linearJoin(), ps -> List.of(ps.get(0)));
     }
 
+    /** Linear f, g into one shape, and an input of g's meaning. */
     @Provide default Arbitrary<Case> cocartesianInr() {
         return Cases.inputs(interpretation(), Cases.linearJoin(), ps -> List.of(ps.get(1)));
     }
 
+    /** A linear h from a pair, and an input of its meaning. */
     @Provide default Arbitrary<Case> cocartesianFromPair() {
         var hs = Combinators.combine(Generators.shapes(1), Generators.shapes(1))
                 .flatAs((a, b) -> Generators.linearPrograms(Shape.pair(a, b)).map(List::of));

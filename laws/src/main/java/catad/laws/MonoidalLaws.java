@@ -13,11 +13,13 @@ import net.jqwik.api.Provide;
 /** The monoidal laws: {@code ×} is a functor. */
 public interface MonoidalLaws extends InterpretedLaws {
 
+    /** {@code id} on a random pair shape, and an input of its meaning. */
     @Provide default Arbitrary<Case> monoidalPair() {
         var ids = Combinators.combine(Generators.shapes(1), Generators.shapes(1)).as((a, b) -> List.of(id(Shape.pair(a, b))));
         return Cases.inputs(interpretation(), ids, ps -> ps);
     }
 
+    /** f, g, h, k composable as {@code (h × k) ∘ (f × g)}, and an input of its meaning. */
     @Provide default Arbitrary<Case> monoidalCross() {
         return Cases.inputs(interpretation(), Cases.crossPair(),
                 ps -> List.of(compose(cross(ps.get(2), ps.get(3)), cross(ps.get(0), ps.get(1)))));

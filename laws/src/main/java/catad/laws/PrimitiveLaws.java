@@ -38,6 +38,7 @@ public interface PrimitiveLaws {
     /** {@return the order of derivatives checked against finite differences; 1 unless overridden} */
     default int order() { return 1; }
 
+    /** A point of the primitive's domain. */
     @Provide default Arbitrary<double[]> primitivePoint() { return LawCheck.domainOf(primitive()); }
 
     /** A point of the domain, a tangent of the input and a cotangent of the output. */

@@ -16,8 +16,10 @@ import net.jqwik.api.Provide;
  */
 public interface TextLaws {
 
+    /** A random program. */
     @Provide default Arbitrary<Prog> textProgram() { return Cases.one(Generators::programs).map(ps -> ps.get(0)); }
 
+    /** A random linear program. */
     @Provide default Arbitrary<Prog> textLinearProgram() { return Cases.one(Generators::linearPrograms).map(ps -> ps.get(0)); }
 
     /** {@code parse(print(f)) = f}. */
