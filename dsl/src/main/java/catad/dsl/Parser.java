@@ -1,6 +1,5 @@
 package catad.dsl;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,13 +154,8 @@ public final class Parser {
      */
     public static Map<String, Primitive> primitivesOf(Prog f) {
         var found = new ArrayList<Primitive>();
-        var todo = new ArrayDeque<Prog>();
-        todo.push(f);
-        while (!todo.isEmpty()) {
-            Prog g = todo.pop();
+        for (Prog g : f.nodes())
             if (g instanceof Prog.Prim(Primitive p) && !KEYWORDS.contains(p.name()) && Prims.scalar(p.name()).isEmpty()) found.add(p);
-            g.children().forEach(todo::push);
-        }
         return primitives(found.toArray(Primitive[]::new));
     }
 

@@ -366,6 +366,23 @@ public sealed interface Prog
         };
     }
 
+    /**
+     * {@return this program and all its sub-programs, the bodies of control combinators included,
+     * parents before children} The walk uses an explicit stack, so programs of any depth are fine.
+     */
+    default List<Prog> nodes() {
+        var out = new ArrayList<Prog>();
+        var todo = new java.util.ArrayDeque<Prog>();
+        todo.push(this);
+        while (!todo.isEmpty()) {
+            Prog f = todo.pop();
+            out.add(f);
+            var cs = f.children();
+            for (int i = cs.size() - 1; i >= 0; i--) todo.push(cs.get(i));
+        }
+        return out;
+    }
+
     /** {@return the steps of this program seen as a composition, first applied first} */
     default List<Prog> steps() {
         return this instanceof Compose c ? c.steps() : List.of(this);

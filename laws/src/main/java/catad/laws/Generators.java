@@ -971,17 +971,10 @@ public final class Generators {
         static Range join(Range a, Range b) { return zipWith(a, b, Num::join); }
 
         /** {@return the range of a constant} */
-        static Range ofValue(Shape s, double[] v, int at) {
-            return switch (s) {
-                case Shape.Real r -> Num.point(v[at]);
-                case Shape.Unit u -> NONE;
-                case Shape.Pair(Shape a, Shape b) -> new Both(ofValue(a, v, at), ofValue(b, v, at + a.dim()));
-                case Shape.Arr(int n, Shape e) -> {
-                    Range x = all(e, Num.ZERO);
-                    for (int i = 0; i < n; i++) x = i == 0 ? ofValue(e, v, at) : join(x, ofValue(e, v, at + i * e.dim()));
-                    yield new Each(n, x);
-                }
-            };
+        static Range ofValue(Shape s, double[] v) {
+            var xs = new Num[v.length];
+            for (int i = 0; i < v.length; i++) xs[i] = Num.point(v[i]);
+            return fromCoords(s, xs, 0);
         }
 
         /** {@return the coordinates of a range, in the flat layout of its shape} */
@@ -1047,7 +1040,7 @@ public final class Generators {
                 case Prog.Inl p -> new Both(in, all(p.b(), Num.ZERO));
                 case Prog.Inr p -> new Both(all(p.a(), Num.ZERO), in);
                 case Prog.Jam p -> zipWith(left(in), right(in), Num::plus);
-                case Prog.Const p -> ofValue(p.cod(), p.value(), 0);
+                case Prog.Const p -> ofValue(p.cod(), p.value());
                 case Prog.Zero p -> all(p.cod(), Num.ZERO);
                 case Prog.Scale p -> map(in, x -> x.times(p.s()));
                 case Prog.Prim p -> primitive(p.p(), in);

@@ -64,14 +64,7 @@ public interface PrimitiveLaws {
 
     /** {@return whether {@code f} applies {@code p} somewhere} @param f a program @param p a primitive */
     static boolean uses(Prog f, Primitive p) {
-        var todo = new java.util.ArrayDeque<Prog>();
-        todo.push(f);
-        while (!todo.isEmpty()) {
-            var g = todo.pop();
-            if (g instanceof Prog.Prim(Primitive q) && q.equals(p)) return true;
-            g.children().forEach(todo::push);
-        }
-        return false;
+        return f.nodes().stream().anyMatch(g -> g instanceof Prog.Prim(Primitive q) && q.equals(p));
     }
 
     /** Its derivatives, up to {@link #order()}, agree with finite differences and with each other ({@link GradCheck}). */

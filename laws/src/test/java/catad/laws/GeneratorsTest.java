@@ -193,54 +193,15 @@ class GeneratorsTest {
     /** {@return the simple names of the records in the programs and all their sub-programs} */
     static Set<String> kinds(List<Prog> programs) {
         var out = new TreeSet<String>();
-        programs.forEach(f -> visit(f, p -> out.add(p.getClass().getSimpleName())));
+        programs.forEach(f -> f.nodes().forEach(p -> out.add(p.getClass().getSimpleName())));
         return out;
     }
 
     /** {@return the names of the primitives in the programs} */
     static Set<String> primitives(List<Prog> programs) {
         var out = new TreeSet<String>();
-        programs.forEach(f -> visit(f, p -> { if (p instanceof Prog.Prim(Primitive q)) out.add(q.toString().startsWith("pow ") ? q.toString() : q.name()); }));
+        programs.forEach(f -> f.nodes().forEach(p -> { if (p instanceof Prog.Prim(Primitive q)) out.add(q.toString().startsWith("pow ") ? q.toString() : q.name()); }));
         return out;
-    }
-
-    /** Calls {@code seen} on f and every sub-program, the bodies of control combinators included. */
-    static void visit(Prog f, java.util.function.Consumer<Prog> seen) {
-        seen.accept(f);
-        for (Prog g : children(f)) visit(g, seen);
-    }
-
-    /** {@return the direct sub-programs} */
-    static List<Prog> children(Prog f) {
-        return switch (f) {
-            case Prog.Compose p -> p.steps();
-            case Prog.Cross p -> List.of(p.f(), p.g());
-            case Prog.Map p -> List.of(p.f());
-            case Prog.Cond p -> List.of(p.p(), p.f(), p.g());
-            case Prog.Iterate p -> List.of(p.f());
-            case Prog.While p -> List.of(p.p(), p.f());
-            case Prog.MapAccum p -> List.of(p.f());
-            case Prog.Id p -> List.of();
-            case Prog.Exl p -> List.of();
-            case Prog.Exr p -> List.of();
-            case Prog.Dup p -> List.of();
-            case Prog.Bang p -> List.of();
-            case Prog.Inl p -> List.of();
-            case Prog.Inr p -> List.of();
-            case Prog.Jam p -> List.of();
-            case Prog.Const p -> List.of();
-            case Prog.Zero p -> List.of();
-            case Prog.Scale p -> List.of();
-            case Prog.Prim p -> List.of();
-            case Prog.Ex p -> List.of();
-            case Prog.In p -> List.of();
-            case Prog.Repl p -> List.of();
-            case Prog.Sum p -> List.of();
-            case Prog.Zip p -> List.of();
-            case Prog.Unzip p -> List.of();
-            case Prog.Reshape p -> List.of();
-            case Prog.Transpose p -> List.of();
-        };
     }
 
     @Example

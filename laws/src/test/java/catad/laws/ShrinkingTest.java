@@ -83,9 +83,7 @@ class ShrinkingTest {
     }
 
     static boolean contains(Prog f, Predicate<Prog> node) {
-        if (node.test(f)) return true;
-        for (Prog g : GeneratorsTest.children(f)) if (contains(g, node)) return true;
-        return false;
+        return f.nodes().stream().anyMatch(node);
     }
 
     /** {@return the counterexample a property of {@link Falsified} shrinks to, parsed back from its message} */
