@@ -12,7 +12,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The laws of arrays: {@code map} is a functor, indexing commutes with it, {@code sum ∘ repl = n·id}, {@code zip} and {@code unzip} are inverse. */
+/**
+ * The laws of arrays: {@code map} is a functor, indexing commutes with it, {@code sum ∘ repl = n·id},
+ * {@code zip} and {@code unzip} are inverse, {@code transpose} swaps indices and is its own inverse,
+ * and {@code reshape} keeps the row-major order of the elements.
+ */
 public interface ArrayLaws extends InterpretedLaws {
 
     /** {@code map n id} on a random array shape. */
@@ -102,5 +106,61 @@ public interface ArrayLaws extends InterpretedLaws {
         var u = (Prog.Unzip) c.f(); var x = c.x();
         law("zip ∘ unzip = id").prog("unzip", u).vec("x", x)
                 .close("⟦zip ∘ unzip⟧ x", run(compose(zip(u.n(), u.a(), u.b()), u), x), "⟦id⟧ x", run(id(u.dom()), x), Tolerance.ROUNDING);
+    }
+
+    /** {@code transpose m n a : [m][n]a → [n][m]a} with m, n in 0–3 and a of any shape of depth 1 (so elements may be non-scalar). */
+    @Provide default Arbitrary<Case> arrayTranspose() {
+        var ts = Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 3), Generators.shapes(1))
+                .as((m, n, a) -> List.<Prog>of(transpose(m, n, a)));
+        return Cases.inputs(interpretation(), ts, ps -> ps);
+    }
+
+    /** {@code transpose n m a ∘ transpose m n a = id}. */
+    @Property default void transposeTwiceIsIdentity(@ForAll("arrayTranspose") Case c) {
+        var t = (Prog.Transpose) c.f(); var x = c.x();
+        law("transpose n m ∘ transpose m n = id").prog("transpose m n", t).vec("x", x)
+                .close("⟦transpose n m ∘ transpose m n⟧ x", run(compose(transpose(t.n(), t.m(), t.a()), t), x),
+                        "⟦id⟧ x", run(id(t.dom()), x), Tolerance.ROUNDING);
+    }
+
+    /** {@code ex i ∘ ex j ∘ transpose m n = ex j ∘ ex i}: the element at (i, j) moves to (j, i), whatever its shape. */
+    @Property default void transposeSwapsIndices(@ForAll("arrayTranspose") Case c) {
+        var t = (Prog.Transpose) c.f(); var x = c.x();
+        var ctx = law("ex i ∘ ex j ∘ transpose m n = ex j ∘ ex i").prog("transpose m n", t).vec("x", x);
+        for (int i = 0; i < t.m(); i++)
+            for (int j = 0; j < t.n(); j++) {
+                var inner = Shape.arr(t.m(), t.a());
+                var swapped = compose(ex(inner, i), ex(t.cod(), j), t);
+                var direct = compose(ex(Shape.arr(t.n(), t.a()), j), ex(t.dom(), i));
+                ctx.note("(i, j)", "(" + i + ", " + j + ")")
+                        .close("⟦ex i ∘ ex j ∘ transpose⟧ x", run(swapped, x), "⟦ex j ∘ ex i⟧ x", run(direct, x), Tolerance.ROUNDING);
+            }
+    }
+
+    /** {@code reshape : [m][n]a → [m·n]a} with m, n in 0–3 and a of any shape of depth 1. */
+    @Provide default Arbitrary<Case> arrayReshape() {
+        var rs = Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 3), Generators.shapes(1))
+                .as((m, n, a) -> List.<Prog>of(reshape(Shape.arr(m, Shape.arr(n, a)), Shape.arr(m * n, a))));
+        return Cases.inputs(interpretation(), rs, ps -> ps);
+    }
+
+    /** {@code reshape t s ∘ reshape s t = id}. */
+    @Property default void reshapeRoundTrip(@ForAll("arrayReshape") Case c) {
+        var r = (Prog.Reshape) c.f(); var x = c.x();
+        law("reshape t s ∘ reshape s t = id").prog("reshape s t", r).vec("x", x)
+                .close("⟦reshape t s ∘ reshape s t⟧ x", run(compose(reshape(r.to(), r.from()), r), x),
+                        "⟦id⟧ x", run(id(r.dom()), x), Tolerance.ROUNDING);
+    }
+
+    /** {@code ex (i·n + j) ∘ reshape = ex j ∘ ex i}: flattening is row-major. */
+    @Property default void reshapeIsRowMajor(@ForAll("arrayReshape") Case c) {
+        var r = (Prog.Reshape) c.f(); var x = c.x();
+        var from = (Shape.Arr) r.from(); var inner = (Shape.Arr) from.elem();
+        var ctx = law("ex (i·n + j) ∘ reshape = ex j ∘ ex i").prog("reshape", r).vec("x", x);
+        for (int i = 0; i < from.n(); i++)
+            for (int j = 0; j < inner.n(); j++)
+                ctx.note("(i, j)", "(" + i + ", " + j + ")")
+                        .close("⟦ex (i·n + j) ∘ reshape⟧ x", run(compose(ex(r.cod(), i * inner.n() + j), r), x),
+                                "⟦ex j ∘ ex i⟧ x", run(compose(ex(inner, j), ex(from, i)), x), Tolerance.ROUNDING);
     }
 }

@@ -5,6 +5,7 @@ import static catad.interpreter.Transpose.transpose;
 import static catad.laws.Check.dot;
 import static catad.laws.Check.dotScale;
 
+import catad.dsl.Catad;
 import catad.dsl.Prog;
 import catad.dsl.Shape;
 import catad.interpreter.Transpose;
@@ -59,11 +60,14 @@ public interface TransposeLaws extends InterpretedLaws {
 
     /** One linear combinator f whose transpose DESIGN §4 names, that transpose as g, and v of f's output. */
     @Provide default Arbitrary<Case> transposeAtom() {
-        var atoms = Combinators.combine(Generators.shapes(1), Generators.shapes(1), Arbitraries.integers().between(1, 3), Generators.factors())
-                .flatAs((a, b, n, s) -> Arbitraries.integers().between(0, n - 1).flatMap(i -> Arbitraries.of(
+        var atoms = Combinators.combine(Generators.shapes(1), Generators.shapes(1), Arbitraries.integers().between(1, 3),
+                        Arbitraries.integers().between(0, 3), Generators.factors())
+                .flatAs((a, b, n, m, s) -> Arbitraries.integers().between(0, n - 1).flatMap(i -> Arbitraries.<List<Prog>>of(
                         List.of(exl(a, b), inl(a, b)), List.of(exr(a, b), inr(a, b)), List.of(dup(a), jam(a)), List.of(jam(a), dup(a)),
                         List.of(scale(a, s), scale(a, s)), List.of(repl(n, a), sum(n, a)), List.of(sum(n, a), repl(n, a)),
-                        List.of(ex(Shape.arr(n, a), i), in(n, a, i)), List.of(in(n, a, i), ex(Shape.arr(n, a), i)))));
+                        List.of(ex(Shape.arr(n, a), i), in(n, a, i)), List.of(in(n, a, i), ex(Shape.arr(n, a), i)),
+                        List.of(Catad.transpose(m, n, a), Catad.transpose(n, m, a)),
+                        List.of(reshape(Shape.arr(m, Shape.arr(n, a)), Shape.arr(m * n, a)), reshape(Shape.arr(m * n, a), Shape.arr(m, Shape.arr(n, a)))))));
         return outputs(atoms, ps -> ps.get(0));
     }
 
