@@ -1,0 +1,35 @@
+package catad.jit;
+
+import catad.dsl.CatadException;
+import catad.dsl.Printer;
+import catad.dsl.Prog;
+import catad.interpreter.Deep;
+
+/**
+ * Compiles one program: lowering ({@link Lower}), then code generation ({@link Emit}). A program
+ * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
+ * instead, and says so once.
+ */
+final class Compiler {
+    private Compiler() {}
+
+    private static final System.Logger LOG = System.getLogger("catad.jit");
+    private static volatile boolean warnedTooBig;
+
+    static Kernel compile(Prog f) {
+        long t0 = System.nanoTime();
+        Lower lo = Deep.run("jit", () -> new Lower(f));
+        try {
+            Emit.Result r = Deep.run("jit", () -> Emit.emit(lo));
+            return new Kernel(f, r, System.nanoTime() - t0);
+        } catch (IllegalArgumentException | IllegalStateException | VerifyError | ClassFormatError e) {
+            if (e instanceof CatadException) throw e;
+            String why = "the generated code does not fit the JVM's limits (" + e.getMessage() + ")";
+            if (!warnedTooBig) {
+                warnedTooBig = true;
+                LOG.log(System.Logger.Level.WARNING, "catad jit: " + Printer.brief(f) + " runs on the interpreter: " + why);
+            }
+            return new Kernel(f, why, System.nanoTime() - t0);
+        }
+    }
+}

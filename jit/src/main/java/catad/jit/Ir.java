@@ -1,0 +1,323 @@
+package catad.jit;
+
+import catad.dsl.Primitive;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JIT's dataflow form: scalar expressions over flat {@code double[]} buffers, inside a few
+ * structured statements (stores, counted loops, branches, while loops, calls of opaque kernels).
+ *
+ * <p>Expressions are hash-consed: building the same operation on the same operands twice gives the
+ * same node, so common subexpressions are shared by construction and a value used twice is
+ * computed once. Every node knows the loop variables it depends on and the buffers it reads, which
+ * is what code generation needs to hoist loop-invariant work and to forget cached loads after a
+ * store.
+ *
+ * <p>Nothing here changes a number: the only rewrite is folding an operation whose operands are
+ * all constants, with the same Java operation the interpreter would run.
+ */
+final class Ir {
+
+    // ---------------------------------------------------------------- variables, indices, buffers
+
+    /** A loop index running over {@code 0 … n-1}. Identity matters: each loop has its own. */
+    static final class Var {
+        final int id;
+        final int n;
+        Var(int id, int n) { this.id = id; this.n = n; }
+        @Override public String toString() { return "v" + id; }
+    }
+
+    /** One term {@code a·v} of an index. @param v the variable @param a its coefficient */
+    record Term(Var v, int a) {}
+
+    /**
+     * An affine index {@code c + Σ aᵢ·vᵢ} into a buffer, terms ordered by variable id.
+     * @param c the constant part @param terms the variable part
+     */
+    record Ix(int c, List<Term> terms) {
+        static Ix of(int c) { return new Ix(c, List.of()); }
+        static Ix of(Var v) { return new Ix(0, List.of(new Term(v, 1))); }
+
+        boolean isConst() { return terms.isEmpty(); }
+
+        /** {@return the coefficient of v, 0 when it does not occur} */
+        int coeff(Var v) {
+            for (Term t : terms) if (t.v() == v) return t.a();
+            return 0;
+        }
+
+        Ix plus(int k) { return k == 0 ? this : new Ix(c + k, terms); }
+
+        Ix plus(Ix o) {
+            if (o.terms.isEmpty()) return plus(o.c);
+            var sum = new ArrayList<Term>(terms);
+            for (Term t : o.terms) add(sum, t.v(), t.a());
+            return new Ix(c + o.c, List.copyOf(sum));
+        }
+
+        Ix times(int k) {
+            if (k == 1) return this;
+            if (k == 0) return of(0);
+            var ts = new ArrayList<Term>();
+            for (Term t : terms) ts.add(new Term(t.v(), t.a() * k));
+            return new Ix(c * k, List.copyOf(ts));
+        }
+
+        /** {@return this index with v replaced by {@code by}} */
+        Ix subst(Var v, Ix by) {
+            int a = coeff(v);
+            if (a == 0) return this;
+            var rest = new ArrayList<Term>();
+            for (Term t : terms) if (t.v() != v) rest.add(t);
+            return new Ix(c, List.copyOf(rest)).plus(by.times(a));
+        }
+
+        private static void add(List<Term> ts, Var v, int a) {
+            for (int i = 0; i < ts.size(); i++) {
+                if (ts.get(i).v() == v) {
+                    int s = ts.get(i).a() + a;
+                    if (s == 0) ts.remove(i); else ts.set(i, new Term(v, s));
+                    return;
+                }
+                if (ts.get(i).v().id > v.id) { if (a != 0) ts.add(i, new Term(v, a)); return; }
+            }
+            if (a != 0) ts.add(new Term(v, a));
+        }
+
+        @Override public String toString() {
+            var sb = new StringBuilder().append(c);
+            for (Term t : terms) sb.append(" + ").append(t.a()).append('·').append(t.v());
+            return sb.toString();
+        }
+    }
+
+    /** Where a buffer lives: the caller's input, the caller's output, the workspace, or constant data. */
+    enum Kind { IN, OUT, WS, CONST }
+
+    /** A buffer of {@code size} numbers. Workspace buffers get their offset when code is generated. */
+    static final class Buf {
+        final int id;
+        final Kind kind;
+        final int size;
+        final double[] data;
+        int offset;
+        Buf(int id, Kind kind, int size, double[] data) { this.id = id; this.kind = kind; this.size = size; this.data = data; }
+        @Override public String toString() { return kind.name().toLowerCase() + id; }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    /** The scalar binary operations the JIT knows as instructions. */
+    enum Op { ADD, MUL }
+
+    /** The reductions: {@link #SUM} in catad's canonical order ({@code catad.dsl.Sums}), {@link #MAX} in any order. */
+    enum Red { SUM, MAX }
+
+    /** A scalar expression node. Nodes are interned: compare them with {@code ==}. */
+    abstract static sealed class E permits Num, Load, Un, Bin, Prim2, Reduce, Sel {
+        final int id;
+        /** The loop variables the value depends on. */
+        final BitSet vars;
+        /** The buffers it reads. */
+        final BitSet reads;
+        /** Number of distinct nodes below and including this one, capped, as a size estimate. */
+        final int weight;
+        E(int id, BitSet vars, BitSet reads, int weight) { this.id = id; this.vars = vars; this.reads = reads; this.weight = weight; }
+        abstract List<E> kids();
+    }
+
+    /** A constant. */
+    static final class Num extends E {
+        final double v;
+        Num(int id, double v) { super(id, EMPTY, EMPTY, 1); this.v = v; }
+        @Override List<E> kids() { return List.of(); }
+        @Override public String toString() { return Double.toString(v); }
+    }
+
+    /** {@code b[ix]}. */
+    static final class Load extends E {
+        final Buf b;
+        final Ix ix;
+        Load(int id, Buf b, Ix ix, BitSet vars, BitSet reads) { super(id, vars, reads, 1); this.b = b; this.ix = ix; }
+        @Override List<E> kids() { return List.of(); }
+        @Override public String toString() { return b + "[" + ix + "]"; }
+    }
+
+    /** A unary primitive, run by its own Java code. */
+    static final class Un extends E {
+        final Primitive.Unary p;
+        final E a;
+        Un(int id, Primitive.Unary p, E a) { super(id, a.vars, a.reads, cap(1 + a.weight)); this.p = p; this.a = a; }
+        @Override List<E> kids() { return List.of(a); }
+        @Override public String toString() { return p.name() + "(#" + a.id + ")"; }
+    }
+
+    /** {@code a + b} or {@code a · b}, as the interpreter computes them (operand order kept). */
+    static final class Bin extends E {
+        final Op op;
+        final E a, b;
+        Bin(int id, Op op, E a, E b) { super(id, or(a.vars, b.vars), or(a.reads, b.reads), cap(1 + a.weight + b.weight)); this.op = op; this.a = a; this.b = b; }
+        @Override List<E> kids() { return List.of(a, b); }
+        @Override public String toString() { return op + "(#" + a.id + ", #" + b.id + ")"; }
+    }
+
+    /** A binary primitive, run by its own Java code. */
+    static final class Prim2 extends E {
+        final Primitive.Binary p;
+        final E a, b;
+        Prim2(int id, Primitive.Binary p, E a, E b) { super(id, or(a.vars, b.vars), or(a.reads, b.reads), cap(1 + a.weight + b.weight)); this.p = p; this.a = a; this.b = b; }
+        @Override List<E> kids() { return List.of(a, b); }
+        @Override public String toString() { return p.name() + "(#" + a.id + ", #" + b.id + ")"; }
+    }
+
+    /** The reduction over {@code v = 0 … v.n-1} of {@code body}. */
+    static final class Reduce extends E {
+        final Red op;
+        final Var v;
+        final E body;
+        Reduce(int id, Red op, Var v, E body) { super(id, without(body.vars, v.id), body.reads, cap(1 + body.weight)); this.op = op; this.v = v; this.body = body; }
+        @Override List<E> kids() { return List.of(body); }
+        @Override public String toString() { return op + "[" + v + " < " + v.n + "](#" + body.id + ")"; }
+    }
+
+    /** {@code t > 0 ? a : b}; only the branch taken is evaluated (NaN in t takes b). */
+    static final class Sel extends E {
+        final E t, a, b;
+        Sel(int id, E t, E a, E b) { super(id, or(or(t.vars, a.vars), b.vars), or(or(t.reads, a.reads), b.reads), cap(1 + t.weight + a.weight + b.weight)); this.t = t; this.a = a; this.b = b; }
+        @Override List<E> kids() { return List.of(t, a, b); }
+        @Override public String toString() { return "(#" + t.id + " > 0 ? #" + a.id + " : #" + b.id + ")"; }
+    }
+
+    private static final BitSet EMPTY = new BitSet();
+    private static int cap(int w) { return Math.min(w, 1 << 20); }
+    private static BitSet or(BitSet a, BitSet b) {
+        if (b.isEmpty() || a.equals(b)) return a;
+        if (a.isEmpty()) return b;
+        var c = (BitSet) a.clone(); c.or(b); return c;
+    }
+    private static BitSet without(BitSet a, int bit) {
+        if (!a.get(bit)) return a;
+        var c = (BitSet) a.clone(); c.clear(bit); return c;
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    /** A statement. */
+    sealed interface S permits Store, Loop, If, While, Call, Copy {}
+
+    /** {@code b[ix] = e}. */
+    record Store(Buf b, Ix ix, E e) implements S {}
+
+    /** {@code for v in 0 … v.n-1: body}. */
+    record Loop(Var v, List<S> body) implements S {}
+
+    /** {@code if t > 0: yes else: no}. */
+    record If(E t, List<S> yes, List<S> no) implements S {}
+
+    /**
+     * {@code for (it = 0;; it++) { test; if !(t > 0) break; if it == max: fail; body }}.
+     * @param test statements computing {@code t} @param t the condition @param body one step
+     * @param max the bound on steps @param what the loop's text, for the error
+     */
+    record While(List<S> test, E t, List<S> body, int max, String what) implements S {}
+
+    /** An opaque kernel {@code g} reading {@code in[inOff …]} and writing {@code out[outOff …]}. */
+    record Call(Primitive.General g, Buf in, Ix inOff, Buf out, Ix outOff) implements S {}
+
+    /** {@code to[toOff + i] = from[fromOff + i]} for {@code i < n}: a loop-carried state moves. */
+    record Copy(Buf from, Ix fromOff, Buf to, Ix toOff, int n) implements S {}
+
+    // ---------------------------------------------------------------- the builder
+
+    /** Makes variables, buffers and interned nodes for one compilation. */
+    static final class Builder {
+        private int ids;
+        private final Map<Object, E> interned = new HashMap<>();
+        final List<Buf> bufs = new ArrayList<>();
+
+        Var var(int n) { return new Var(ids++, n); }
+
+        Buf buf(Kind kind, int size, double[] data) {
+            var b = new Buf(bufs.size(), kind, size, data);
+            bufs.add(b);
+            return b;
+        }
+
+        private record NumKey(long bits) {}
+        private record LoadKey(Buf b, Ix ix) {}
+        private record UnKey(Primitive.Unary p, E a) {}
+        private record BinKey(Op op, E a, E b) {}
+        private record Prim2Key(Primitive.Binary p, E a, E b) {}
+        private record ReduceKey(Red op, Var v, E body) {}
+        private record SelKey(E t, E a, E b) {}
+
+        Num num(double v) { return (Num) interned.computeIfAbsent(new NumKey(Double.doubleToRawLongBits(v)), k -> new Num(ids++, v)); }
+
+        E load(Buf b, Ix ix) {
+            if (b.kind == Kind.CONST && ix.isConst()) return num(b.data[ix.c()]);
+            return interned.computeIfAbsent(new LoadKey(b, ix), k -> {
+                var vars = new BitSet();
+                for (Term t : ix.terms()) vars.set(t.v().id);
+                var reads = new BitSet();
+                reads.set(b.id);
+                return new Load(ids++, b, ix, vars, reads);
+            });
+        }
+
+        E un(Primitive.Unary p, E a) {
+            if (a instanceof Num n) return num(p.apply(n.v));
+            return interned.computeIfAbsent(new UnKey(p, a), k -> new Un(ids++, p, a));
+        }
+
+        E bin(Op op, E a, E b) {
+            if (a instanceof Num x && b instanceof Num y) return num(op == Op.ADD ? x.v + y.v : x.v * y.v);
+            return interned.computeIfAbsent(new BinKey(op, a, b), k -> new Bin(ids++, op, a, b));
+        }
+
+        E prim2(Primitive.Binary p, E a, E b) {
+            if (a instanceof Num x && b instanceof Num y) return num(p.apply(x.v, y.v));
+            return interned.computeIfAbsent(new Prim2Key(p, a, b), k -> new Prim2(ids++, p, a, b));
+        }
+
+        E reduce(Red op, Var v, E body) {
+            return interned.computeIfAbsent(new ReduceKey(op, v, body), k -> new Reduce(ids++, op, v, body));
+        }
+
+        E sel(E t, E a, E b) {
+            if (t instanceof Num n) return n.v > 0 ? a : b;
+            if (a == b) return a;
+            return interned.computeIfAbsent(new SelKey(t, a, b), k -> new Sel(ids++, t, a, b));
+        }
+
+        /** {@return e with the variable v replaced by the index {@code by}} */
+        E subst(E e, Var v, Ix by) {
+            if (!e.vars.get(v.id)) return e;
+            return subst(e, v, by, new IdentityHashMap<>());
+        }
+
+        private E subst(E e, Var v, Ix by, Map<E, E> memo) {
+            if (!e.vars.get(v.id)) return e;
+            E done = memo.get(e);
+            if (done != null) return done;
+            E r = switch (e) {
+                case Num n -> n;
+                case Load l -> load(l.b, l.ix.subst(v, by));
+                case Un u -> un(u.p, subst(u.a, v, by, memo));
+                case Bin b -> bin(b.op, subst(b.a, v, by, memo), subst(b.b, v, by, memo));
+                case Prim2 p -> prim2(p.p, subst(p.a, v, by, memo), subst(p.b, v, by, memo));
+                case Reduce rd -> reduce(rd.op, rd.v, subst(rd.body, v, by, memo));
+                case Sel s -> sel(subst(s.t, v, by, memo), subst(s.a, v, by, memo), subst(s.b, v, by, memo));
+            };
+            memo.put(e, r);
+            return r;
+        }
+    }
+
+    private Ir() {}
+}

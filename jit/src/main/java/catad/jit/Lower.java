@@ -1,0 +1,454 @@
+package catad.jit;
+
+import catad.dsl.Primitive;
+import catad.dsl.Prims;
+import catad.dsl.Printer;
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import catad.jit.Ir.Buf;
+import catad.jit.Ir.E;
+import catad.jit.Ir.Ix;
+import catad.jit.Ir.Kind;
+import catad.jit.Ir.Op;
+import catad.jit.Ir.Red;
+import catad.jit.Ir.S;
+import catad.jit.Ir.Var;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lowers a program to the dataflow form by running it on symbolic values: the interpreter's
+ * {@code Eval}, case for case, with expressions where Eval has numbers.
+ *
+ * <p>An array is kept <em>delayed</em> — a rule giving element {@code v} — for as long as it can be,
+ * so that {@code map g ∘ map f}, {@code sum ∘ map f}, {@code zip}, {@code unzip}, {@code transpose},
+ * {@code exl}/{@code exr} and indexing cost no buffer and no loop of their own: a chain of mapped
+ * scalar primitives becomes one loop, a sum of a map one reduction. An array is written to memory
+ * only when it must be: when it is the output, when it is used more than once with real work in
+ * its elements ({@code dup}, the vector of a {@code matvec}), when it is loop state or the result of
+ * a loop whose body needs statements, or when an opaque kernel reads it.
+ *
+ * <p>Every operation is the interpreter's own, in the interpreter's order, so the compiled kernel
+ * computes the same bits.
+ */
+final class Lower {
+
+    /** A symbolic value. */
+    sealed interface Val permits Num, Unit, Pair, Arr, Mem {}
+
+    /** A real number. @param e its expression */
+    record Num(E e) implements Val {}
+
+    /** The unit value: no numbers. */
+    record Unit() implements Val {}
+
+    /** A pair. @param l left @param r right */
+    record Pair(Val l, Val r) implements Val {}
+
+    /** A delayed array of {@code v.n} elements: element {@code v} is {@code elem}. @param v the index @param elem the element */
+    record Arr(Var v, Val elem) implements Val {}
+
+    /** A value of shape {@code s} in memory, from {@code b[off]}. @param b buffer @param off offset @param s shape */
+    record Mem(Buf b, Ix off, Shape s) implements Val {}
+
+    private static final Unit UNIT = new Unit();
+
+    final Ir.Builder ir = new Ir.Builder();
+    private List<S> block = new ArrayList<>();
+    final Buf in;
+    final Buf out;
+
+    /** The lowered program: statements from {@link #in} to {@link #out}, over {@link Ir.Builder#bufs}. */
+    final List<S> body;
+
+    Lower(Prog f) {
+        in = ir.buf(Kind.IN, f.dom().dim(), null);
+        out = ir.buf(Kind.OUT, f.cod().dim(), null);
+        Val y = lower(f, new Mem(in, Ix.of(0), f.dom()));
+        store(y, out, Ix.of(0), f.cod());
+        body = block;
+    }
+
+    // ---------------------------------------------------------------- the program, case by case
+
+    private Val lower(Prog f, Val x) {
+        return switch (f) {
+            case Prog.Id p -> x;
+            case Prog.Compose p -> {
+                Val v = x;
+                for (Prog s : p.steps()) v = lower(s, v);
+                yield v;
+            }
+            case Prog.Cross p -> {
+                var xy = (Pair) open(x, p.dom());
+                yield new Pair(lower(p.f(), xy.l()), lower(p.g(), xy.r()));
+            }
+            case Prog.Exl p -> ((Pair) open(x, p.dom())).l();
+            case Prog.Exr p -> ((Pair) open(x, p.dom())).r();
+            case Prog.Dup p -> { Val s = share(x, p.a()); yield new Pair(s, s); }
+            case Prog.Bang p -> UNIT;
+            case Prog.Inl p -> new Pair(x, zeros(p.b()));
+            case Prog.Inr p -> new Pair(zeros(p.a()), x);
+            case Prog.Jam p -> { var xy = (Pair) open(x, p.dom()); yield add(xy.l(), xy.r(), p.a()); }
+            case Prog.Const p -> new Mem(ir.buf(Kind.CONST, p.value().length, p.value()), Ix.of(0), p.cod());
+            case Prog.Zero p -> zeros(p.cod());
+            case Prog.Scale p -> scale(x, p.s(), p.a());
+            case Prog.Prim p -> prim(p.p(), x);
+            case Prog.Map p -> map(p, x);
+            case Prog.Ex p -> ex(x, p.dom(), Ix.of(p.i()));
+            case Prog.In p -> oneHot(p, x);
+            case Prog.Repl p -> { Val s = share(x, p.a()); yield new Arr(ir.var(p.n()), s); }
+            case Prog.Sum p -> {
+                var a = (Arr) open(x, p.dom());
+                yield sum(a.v(), a.elem(), p.a());
+            }
+            case Prog.Zip p -> {
+                var ab = (Pair) open(x, p.dom());
+                Var v = ir.var(p.n());
+                yield new Arr(v, new Pair(ex(ab.l(), Shape.arr(p.n(), p.a()), Ix.of(v)), ex(ab.r(), Shape.arr(p.n(), p.b()), Ix.of(v))));
+            }
+            case Prog.Unzip p -> {
+                Shape e = Shape.pair(p.a(), p.b());
+                Var v = ir.var(p.n()), w = ir.var(p.n());
+                yield new Pair(new Arr(v, ((Pair) open(ex(x, p.dom(), Ix.of(v)), e)).l()),
+                               new Arr(w, ((Pair) open(ex(x, p.dom(), Ix.of(w)), e)).r()));
+            }
+            case Prog.Reshape p -> {
+                Mem m = memory(x, p.from());
+                yield new Mem(m.b(), m.off(), p.to());
+            }
+            case Prog.Transpose p -> {
+                Var j = ir.var(p.n()), i = ir.var(p.m());
+                Shape row = Shape.arr(p.n(), p.a());
+                yield new Arr(j, new Arr(i, ex(ex(x, p.dom(), Ix.of(i)), row, Ix.of(j))));
+            }
+            case Prog.Cond p -> cond(p, x);
+            case Prog.Iterate p -> iterate(p, x);
+            case Prog.While p -> whileLoop(p, x);
+            case Prog.MapAccum p -> mapAccum(p, x);
+        };
+    }
+
+    private Val prim(Primitive prim, Val x) {
+        return switch (prim) {
+            case Primitive.Unary u -> new Num(ir.un(u, num(x)));
+            case Primitive.Binary b -> {
+                var uv = (Pair) open(x, b.dom());
+                E u = num(uv.l()), v = num(uv.r());
+                yield new Num(b.equals(Prims.MUL) ? ir.bin(Op.MUL, u, v) : ir.prim2(b, u, v));
+            }
+            case Primitive.General g -> general(g, x);
+        };
+    }
+
+    /** The built-in linear algebra as reductions (so it fuses and vectorizes); any other kernel is called as it is. */
+    private Val general(Primitive.General g, Val x) {
+        if (g.dom() instanceof Shape.Pair(Shape.Arr(int n, Shape.Real r), Shape.Arr(int n2, Shape.Real r2)) && n == n2 && g.equals(Prims.dot(n))) {
+            var uv = (Pair) open(x, g.dom());
+            Val u = share(uv.l(), Shape.vec(n)), w = share(uv.r(), Shape.vec(n));
+            Var j = ir.var(n);
+            return new Num(ir.reduce(Red.SUM, j, ir.bin(Op.MUL, num(ex(u, Shape.vec(n), Ix.of(j))), num(ex(w, Shape.vec(n), Ix.of(j))))));
+        }
+        if (g.name().equals("matvec") && g.dom() instanceof Shape.Pair(Shape.Arr(int m, Shape.Arr(int n, Shape.Real r)), Shape v)
+                && g.equals(Prims.matvec(m, n))) {
+            var ax = (Pair) open(x, g.dom());
+            Val a = share(ax.l(), Shape.tensor(m, n)), xs = share(ax.r(), Shape.vec(n));
+            Var i = ir.var(m), j = ir.var(n);
+            E aij = num(ex(ex(a, Shape.tensor(m, n), Ix.of(i)), Shape.vec(n), Ix.of(j)));
+            return new Arr(i, new Num(ir.reduce(Red.SUM, j, ir.bin(Op.MUL, aij, num(ex(xs, Shape.vec(n), Ix.of(j)))))));
+        }
+        if (g.name().equals("matmul") && g.dom() instanceof Shape.Pair(Shape.Arr(int m, Shape.Arr(int k, Shape.Real r)), Shape.Arr(int k2, Shape.Arr(int n, Shape.Real r2)))
+                && k == k2 && g.equals(Prims.matmul(m, k, n))) {
+            var ab = (Pair) open(x, g.dom());
+            Val a = share(ab.l(), Shape.tensor(m, k)), b = share(ab.r(), Shape.tensor(k, n));
+            Var i = ir.var(m), j = ir.var(n), l = ir.var(k);
+            E ail = num(ex(ex(a, Shape.tensor(m, k), Ix.of(i)), Shape.vec(k), Ix.of(l)));
+            E blj = num(ex(ex(b, Shape.tensor(k, n), Ix.of(l)), Shape.vec(n), Ix.of(j)));
+            return new Arr(i, new Arr(j, new Num(ir.reduce(Red.SUM, l, ir.bin(Op.MUL, ail, blj)))));
+        }
+        if (g.name().equals("maximum") && g.dom() instanceof Shape.Arr(int n, Shape.Real r) && n >= 1 && g.equals(Prims.maximum(n))) {
+            var a = (Arr) open(x, g.dom());
+            return new Num(ir.reduce(Red.MAX, a.v(), num(a.elem())));
+        }
+        Mem m = memory(x, g.dom());
+        Buf y = ir.buf(Kind.WS, g.cod().dim(), null);
+        block.add(new Ir.Call(g, m.b(), m.off(), y, Ix.of(0)));
+        return new Mem(y, Ix.of(0), g.cod());
+    }
+
+    private Val map(Prog.Map p, Val x) {
+        var a = (Arr) open(x, p.dom());
+        Var v = ir.var(p.n());
+        Val elem = subst(a.elem(), a.v(), Ix.of(v));
+        List<S> outer = block;
+        block = new ArrayList<>();
+        Val y = lower(p.f(), elem);
+        List<S> inner = block;
+        block = outer;
+        if (inner.isEmpty()) return new Arr(v, y);
+        // The body needs statements of its own: the map is a loop writing its results.
+        Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
+        int db = p.f().cod().dim();
+        storeInto(inner, y, res, Ix.of(v).times(db), p.f().cod());
+        block.add(new Ir.Loop(v, inner));
+        return new Mem(res, Ix.of(0), p.cod());
+    }
+
+    private Val oneHot(Prog.In p, Val x) {
+        Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
+        store(zeros(p.cod()), res, Ix.of(0), p.cod());
+        store(x, res, Ix.of(p.i() * p.a().dim()), p.a());
+        return new Mem(res, Ix.of(0), p.cod());
+    }
+
+    /** {@code cond}: a selection when both branches are plain expressions of small values, else a branch writing a buffer. */
+    private Val cond(Prog.Cond p, Val x) {
+        Val s = share(x, p.dom());
+        E t = num(lower(p.p(), s));
+        List<S> outer = block;
+        block = new ArrayList<>();
+        Val yes = lower(p.f(), s);
+        List<S> yesBlock = block;
+        block = new ArrayList<>();
+        Val no = lower(p.g(), s);
+        List<S> noBlock = block;
+        block = outer;
+        if (yesBlock.isEmpty() && noBlock.isEmpty() && p.cod().dim() <= 16) return select(t, yes, no, p.cod());
+        Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
+        storeInto(yesBlock, yes, res, Ix.of(0), p.cod());
+        storeInto(noBlock, no, res, Ix.of(0), p.cod());
+        block.add(new Ir.If(t, yesBlock, noBlock));
+        return new Mem(res, Ix.of(0), p.cod());
+    }
+
+    private Val select(E t, Val yes, Val no, Shape s) {
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.sel(t, num(yes), num(no)));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape a, Shape b) -> {
+                var y = (Pair) open(yes, s); var n = (Pair) open(no, s);
+                yield new Pair(select(t, y.l(), n.l(), a), select(t, y.r(), n.r(), b));
+            }
+            case Shape.Arr(int k, Shape a) -> {
+                Var v = ir.var(k);
+                yield new Arr(v, select(t, ex(yes, s, Ix.of(v)), ex(no, s, Ix.of(v)), a));
+            }
+        };
+    }
+
+    /** {@code iterate n f}: the state in a buffer, one step a loop iteration (one step needs no loop). */
+    private Val iterate(Prog.Iterate p, Val x) {
+        if (p.n() == 0) return x;
+        if (p.n() == 1) return lower(p.f(), x);
+        Shape a = p.dom();
+        Buf state = ir.buf(Kind.WS, a.dim(), null), next = ir.buf(Kind.WS, a.dim(), null);
+        store(x, state, Ix.of(0), a);
+        List<S> outer = block;
+        block = new ArrayList<>();
+        Val y = lower(p.f(), new Mem(state, Ix.of(0), a));
+        store(y, next, Ix.of(0), a);
+        block.add(new Ir.Copy(next, Ix.of(0), state, Ix.of(0), a.dim()));
+        List<S> step = block;
+        block = outer;
+        block.add(new Ir.Loop(ir.var(p.n()), step));
+        return new Mem(state, Ix.of(0), a);
+    }
+
+    private Val whileLoop(Prog.While p, Val x) {
+        Shape a = p.dom();
+        Buf state = ir.buf(Kind.WS, a.dim(), null), next = ir.buf(Kind.WS, a.dim(), null);
+        store(x, state, Ix.of(0), a);
+        List<S> outer = block;
+        block = new ArrayList<>();
+        E t = num(lower(p.p(), new Mem(state, Ix.of(0), a)));
+        List<S> test = block;
+        block = new ArrayList<>();
+        Val y = lower(p.f(), new Mem(state, Ix.of(0), a));
+        store(y, next, Ix.of(0), a);
+        block.add(new Ir.Copy(next, Ix.of(0), state, Ix.of(0), a.dim()));
+        List<S> step = block;
+        block = outer;
+        block.add(new Ir.While(test, t, step, p.maxIter(), Printer.brief(p)));
+        return new Mem(state, Ix.of(0), a);
+    }
+
+    /** {@code mapAccum}: the carry in a buffer, outputs written at their index, left to right or right to left. */
+    private Val mapAccum(Prog.MapAccum p, Val x) {
+        int n = p.n();
+        Shape c = p.carry(), a = p.in(), b = p.out();
+        var ca = (Pair) open(x, p.dom());
+        Buf carry = ir.buf(Kind.WS, c.dim(), null), next = ir.buf(Kind.WS, c.dim(), null), bs = ir.buf(Kind.WS, n * b.dim(), null);
+        store(ca.l(), carry, Ix.of(0), c);
+        Var j = ir.var(n);
+        Ix i = p.reverse() ? Ix.of(n - 1).plus(Ix.of(j).times(-1)) : Ix.of(j);
+        List<S> outer = block;
+        block = new ArrayList<>();
+        Val y = lower(p.f(), new Pair(new Mem(carry, Ix.of(0), c), ex(ca.r(), Shape.arr(n, a), i)));
+        var cy = (Pair) open(y, p.f().cod());
+        store(cy.l(), next, Ix.of(0), c);
+        store(cy.r(), bs, i.times(b.dim()), b);
+        block.add(new Ir.Copy(next, Ix.of(0), carry, Ix.of(0), c.dim()));
+        List<S> step = block;
+        block = outer;
+        block.add(new Ir.Loop(j, step));
+        return new Pair(new Mem(carry, Ix.of(0), c), new Mem(bs, Ix.of(0), Shape.arr(n, b)));
+    }
+
+    // ---------------------------------------------------------------- operations on symbolic values
+
+    /** {@return the value with its top level spelled out: memory becomes numbers, pairs or delayed arrays} */
+    private Val open(Val x, Shape s) {
+        if (!(x instanceof Mem(Buf b, Ix off, Shape ms))) return x;
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.load(b, off));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape l, Shape rr) -> new Pair(new Mem(b, off, l), new Mem(b, off.plus(l.dim()), rr));
+            case Shape.Arr(int n, Shape e) -> {
+                Var v = ir.var(n);
+                yield new Arr(v, new Mem(b, off.plus(Ix.of(v).times(e.dim())), e));
+            }
+        };
+    }
+
+    private E num(Val x) {
+        return switch (x) {
+            case Num n -> n.e();
+            case Mem m -> ir.load(m.b(), m.off());
+            default -> throw new IllegalStateException("not a number: " + x);
+        };
+    }
+
+    /** {@return element i of an array} */
+    private Val ex(Val x, Shape arr, Ix i) {
+        var a = (Arr) open(x, arr);
+        return subst(a.elem(), a.v(), i);
+    }
+
+    private Val subst(Val x, Var v, Ix by) {
+        return switch (x) {
+            case Num n -> new Num(ir.subst(n.e(), v, by));
+            case Unit u -> u;
+            case Pair p -> new Pair(subst(p.l(), v, by), subst(p.r(), v, by));
+            case Arr a -> new Arr(a.v(), subst(a.elem(), v, by));
+            case Mem m -> new Mem(m.b(), m.off().subst(v, by), m.s());
+        };
+    }
+
+    private Val zeros(Shape s) {
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.num(0.0));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape a, Shape b) -> new Pair(zeros(a), zeros(b));
+            case Shape.Arr(int n, Shape e) -> new Arr(ir.var(n), zeros(e));
+        };
+    }
+
+    /** {@code jam}: left plus right, number by number. */
+    private Val add(Val x, Val y, Shape s) {
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.bin(Op.ADD, num(x), num(y)));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape a, Shape b) -> {
+                var p = (Pair) open(x, s); var q = (Pair) open(y, s);
+                yield new Pair(add(p.l(), q.l(), a), add(p.r(), q.r(), b));
+            }
+            case Shape.Arr(int n, Shape e) -> {
+                Var v = ir.var(n);
+                yield new Arr(v, add(ex(x, s, Ix.of(v)), ex(y, s, Ix.of(v)), e));
+            }
+        };
+    }
+
+    /** {@code scale c}: {@code c · x}, number by number, as the interpreter multiplies. */
+    private Val scale(Val x, double c, Shape s) {
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.bin(Op.MUL, ir.num(c), num(x)));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape a, Shape b) -> {
+                var p = (Pair) open(x, s);
+                yield new Pair(scale(p.l(), c, a), scale(p.r(), c, b));
+            }
+            case Shape.Arr(int n, Shape e) -> {
+                var a = (Arr) open(x, s);
+                yield new Arr(a.v(), scale(a.elem(), c, e));
+            }
+        };
+    }
+
+    /** {@code sum} over {@code v}: one canonical reduction per number of the element. */
+    private Val sum(Var v, Val elem, Shape s) {
+        return switch (s) {
+            case Shape.Real r -> new Num(ir.reduce(Red.SUM, v, num(elem)));
+            case Shape.Unit u -> UNIT;
+            case Shape.Pair(Shape a, Shape b) -> {
+                var p = (Pair) open(elem, s);
+                yield new Pair(sum(v, p.l(), a), sum(v, p.r(), b));
+            }
+            case Shape.Arr(int n, Shape e) -> {
+                var a = (Arr) open(elem, s);
+                yield new Arr(a.v(), sum(v, a.elem(), e));
+            }
+        };
+    }
+
+    /**
+     * {@return a value that may be used many times without repeating work}: numbers are shared
+     * expressions already; a delayed array whose elements cost more than a load is written to memory.
+     */
+    private Val share(Val x, Shape s) {
+        return switch (x) {
+            case Num n -> n;
+            case Unit u -> u;
+            case Mem m -> m;
+            case Pair p -> {
+                var ab = (Shape.Pair) s;
+                yield new Pair(share(p.l(), ab.left()), share(p.r(), ab.right()));
+            }
+            case Arr a -> cheap(a.elem()) ? a : memory(a, s);
+        };
+    }
+
+    private static boolean cheap(Val x) {
+        return switch (x) {
+            case Num n -> n.e() instanceof Ir.Load || n.e() instanceof Ir.Num;
+            case Unit u -> true;
+            case Mem m -> true;
+            case Pair p -> cheap(p.l()) && cheap(p.r());
+            case Arr a -> cheap(a.elem());
+        };
+    }
+
+    /** {@return the value in memory, contiguous: as it is if it is already, else written to a new buffer} */
+    private Mem memory(Val x, Shape s) {
+        if (x instanceof Mem m) return new Mem(m.b(), m.off(), s);
+        Buf b = ir.buf(Kind.WS, s.dim(), null);
+        store(x, b, Ix.of(0), s);
+        return new Mem(b, Ix.of(0), s);
+    }
+
+    private void store(Val x, Buf b, Ix off, Shape s) { storeInto(block, x, b, off, s); }
+
+    /** Appends to {@code into} the statements writing x (of shape s) to {@code b[off …]}. */
+    private void storeInto(List<S> into, Val x, Buf b, Ix off, Shape s) {
+        if (s.dim() == 0) return;
+        if (x instanceof Mem m) {
+            if (m.b() != b || !m.off().equals(off)) into.add(new Ir.Copy(m.b(), m.off(), b, off, s.dim()));
+            return;
+        }
+        switch (s) {
+            case Shape.Real r -> into.add(new Ir.Store(b, off, num(x)));
+            case Shape.Unit u -> { }
+            case Shape.Pair(Shape l, Shape rr) -> {
+                var p = (Pair) x;
+                storeInto(into, p.l(), b, off, l);
+                storeInto(into, p.r(), b, off.plus(l.dim()), rr);
+            }
+            case Shape.Arr(int n, Shape e) -> {
+                var a = (Arr) x;
+                var body = new ArrayList<S>();
+                storeInto(body, a.elem(), b, off.plus(Ix.of(a.v()).times(e.dim())), e);
+                into.add(new Ir.Loop(a.v(), body));
+            }
+        }
+    }
+}

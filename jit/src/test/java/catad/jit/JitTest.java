@@ -1,0 +1,113 @@
+package catad.jit;
+
+import static catad.dsl.Catad.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import catad.interpreter.AD;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Hand-picked programs, one per construct, compiled and compared with the interpreter bit for bit. */
+class JitTest {
+
+    static void same(Prog f, double... x) {
+        double[] expected = AD.eval(f, x);
+        Kernel k = Jit.compile(f);
+        assertTrue(k.compiled(), k::toString);
+        double[] actual = k.apply(x);
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++)
+            assertEquals(Double.doubleToLongBits(expected[i]), Double.doubleToLongBits(actual[i]),
+                    () -> "f = " + f + "\nx = " + Arrays.toString(x) + "\ninterpreter " + Arrays.toString(expected) + "\njit         " + Arrays.toString(actual));
+    }
+
+    static double[] random(int n, long seed) {
+        var r = new SplittableRandom(seed);
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = r.nextDouble(-2, 2);
+        return x;
+    }
+
+    @Test void scalars() {
+        same(sin, 0.3);
+        same(compose(sin, exp, mul), 0.3, 0.7);
+        same(fork(sin, cos), 1.1);
+        same(compose(add, cross(sin, cos)), 0.2, 0.4);
+        same(compose(div, fork(exp, compose(offset(2), square))), -0.3);
+        same(sub, 1.0, 3.0);
+        same(powr, 2.0, 0.5);
+        same(compose(exl(Shape.R, Shape.R), dup(Shape.R)), 2.0);
+    }
+
+    @Test void arrays() {
+        int n = 37;
+        Shape v = Shape.vec(n);
+        same(map(n, compose(sin, exp)), random(n, 1));
+        same(compose(sum(v), map(n, compose(square, tanh))), random(n, 2));
+        same(dot(n), random(2 * n, 3));
+        same(compose(dot(n), fork(id(v), map(n, sin))), random(n, 4));
+        same(matvec(3, n), random(3 * n + n, 5));
+        same(matmul(4, 9, 5), random(4 * 9 + 9 * 5, 6));
+        same(maximum(n), random(n, 7));
+        same(argmax(n), random(n, 8));
+        same(compose(zip(n, Shape.R, Shape.R), fork(id(v), map(n, cos))), random(n, 9));
+        same(unzip(n, Shape.R, Shape.R), random(2 * n, 10));
+        same(transpose(3, 5, Shape.vec(2)), random(30, 11));
+        same(reshape(Shape.tensor(3, 4), Shape.vec(12)), random(12, 12));
+        same(repl(5, Shape.vec(2)), random(2, 13));
+        same(in(4, Shape.vec(2), 2), random(2, 14));
+        same(ex(Shape.tensor(4, 3), 2), random(12, 15));
+        same(compose(sum(Shape.tensor(9, 3)), map(9, map(3, sin))), random(27, 16));
+        same(matrix(2, 3, 1, 2, 3, 4, 5, 6), 0.5, -1, 2);
+    }
+
+    @Test void control() {
+        same(cond(sin, exp, cos), 0.4);
+        same(cond(sin, exp, cos), -0.4);
+        same(map(6, cond(id(Shape.R), compose(log, id(Shape.R)), cos)), -1, 1, -2, 2, 0, Double.NaN);
+        same(iterate(5, compose(sin, offset(1))), 0.3);
+        same(iterate(3, map(4, tanh)), 0.1, 0.2, 0.3, 0.4);
+        Prog count = compose(offset(-1), id(Shape.R));
+        same(whileLoop(id(Shape.R), count), 5.5);
+        same(map(3, whileLoop(id(Shape.R), count)), 5.5, 1.2, -3);
+        Prog step = fork(compose(mul, fork(exl(Shape.R, Shape.R), exr(Shape.R, Shape.R))), compose(add, fork(exl(Shape.R, Shape.R), compose(sin, exr(Shape.R, Shape.R)))));
+        same(mapAccum(6, step), random(7, 20));
+        same(mapAccumR(6, step), random(7, 21));
+        same(constant(Shape.R, Shape.vec(3), 1, 2, 3), 9);
+        same(zero(Shape.R, Shape.vec(3)), 9);
+    }
+
+    @Test void derivativePrograms() {
+        int n = 20;
+        Shape v = Shape.vec(n);
+        Prog f = compose(sum(v), map(n, compose(sin, exp)));
+        same(AD.grad(f), random(n, 30));
+        same(AD.jvp(f), random(2 * n, 31));
+        same(AD.vjp(f), random(n + 1, 32));
+        same(AD.hvp(f), random(2 * n, 33));
+        same(AD.hessian(compose(sum(Shape.vec(4)), map(4, compose(sin, exp)))), random(4, 34));
+        Prog lse = compose(log, sum(v), map(n, exp));
+        same(AD.grad(lse), random(n, 35));
+        Prog mlp = compose(dot(3), fork(constant(Shape.tensor(5), Shape.vec(3), 1, 2, 3), compose(map(3, tanh), matvec(3, 5))));
+        same(mlp, random(15 + 5, 36));
+    }
+
+    @Test void errorsAreClear() {
+        var e = assertThrows(catad.dsl.CatadException.class, () -> Jit.eval(sin, 1, 2));
+        assertTrue(e.getMessage().contains("2 numbers"), e.getMessage());
+        var w = assertThrows(catad.dsl.CatadException.class, () -> Jit.eval(whileLoop(constant(Shape.R, 1), id(Shape.R), 10), 1));
+        assertTrue(w.getMessage().contains("did not stop after 10 steps"), w.getMessage());
+    }
+
+    @Test void compilingTwiceCostsNothing() {
+        Prog f = compose(sum(Shape.vec(8)), map(8, cos));
+        Kernel a = Jit.compile(f);
+        Kernel b = Jit.compile(compose(sum(Shape.vec(8)), map(8, cos)));
+        assertSame(a, b);
+        assertEquals(List.of(), List.of());
+    }
+}
