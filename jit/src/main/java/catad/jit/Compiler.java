@@ -16,11 +16,13 @@ final class Compiler {
     private static final System.Logger LOG = System.getLogger("catad.jit");
     private static volatile boolean warnedTooBig;
 
-    static Kernel compile(Prog f) {
+    static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
+        int lanes = options.vectorize() ? Vectors.LANES : 0;
+        if (options.vectorize()) Vectors.tellOnce();
         Lower lo = Deep.run("jit", () -> new Lower(f));
         try {
-            Emit.Result r = Deep.run("jit", () -> Emit.emit(lo));
+            Emit.Result r = Deep.run("jit", () -> Emit.emit(lo, lanes, options.fastMath()));
             return new Kernel(f, r, System.nanoTime() - t0);
         } catch (IllegalArgumentException | IllegalStateException | VerifyError | ClassFormatError e) {
             if (e instanceof CatadException) throw e;

@@ -48,10 +48,22 @@ final class Emit {
         void run(double[] x, double[] y, double[] ws);
     }
 
-    /** A generated kernel and the workspace it needs. @param code the kernel @param wsSize workspace length @param bytes class file size */
-    record Result(Compiled code, int wsSize, int bytes) {}
+    /**
+     * A generated kernel and the workspace it needs.
+     * @param code the kernel @param wsSize workspace length @param bytes class file size @param lanes doubles per vector in its vector loops, 0 if none
+     */
+    record Result(Compiled code, int wsSize, int bytes, int lanes) {}
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
+    private static final ClassDesc CD_THIS = ClassDesc.of("catad.jit.Kernel$Code");
+    private static final ClassDesc CD_DOUBLE_VECTOR = ClassDesc.of("jdk.incubator.vector.DoubleVector");
+    private static final ClassDesc CD_VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc CD_SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
+    private static final ClassDesc CD_MASK = ClassDesc.of("jdk.incubator.vector.VectorMask");
+    private static final ClassDesc CD_OPERATORS = ClassDesc.of("jdk.incubator.vector.VectorOperators");
+    private static final ClassDesc CD_OP_UNARY = ClassDesc.of("jdk.incubator.vector.VectorOperators$Unary");
+    private static final ClassDesc CD_OP_COMPARISON = ClassDesc.of("jdk.incubator.vector.VectorOperators$Comparison");
+    private static final MethodTypeDesc VEC_BINARY = MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_VECTOR);
     private static final ClassDesc CD_COMPILED = ClassDesc.of("catad.jit.Emit$Compiled");
     private static final ClassDesc CD_UNARY = ClassDesc.of("catad.dsl.Primitive$Unary");
     private static final ClassDesc CD_BINARY = ClassDesc.of("catad.dsl.Primitive$Binary");
@@ -74,15 +86,23 @@ final class Emit {
     private final BitSet bound = new BitSet();
     private final BitSet cachedReads = new BitSet();
 
-    private Emit(Lower lo) {
+    /** Doubles per vector, 0 for scalar code only. */
+    private final int lanes;
+    /** Whether transcendentals may use the Vector API's own (not bit-exact) versions. */
+    private final boolean fastMath;
+    private boolean usedVectors;
+
+    private Emit(Lower lo, int lanes, boolean fastMath) {
         this.lo = lo;
+        this.lanes = lanes;
+        this.fastMath = fastMath;
         for (Buf b : lo.ir.bufs) if (b.kind == Ir.Kind.WS) { b.offset = wsSize; wsSize += b.size; }
     }
 
     /** {@return the lowered program as a loaded kernel} */
-    static Result emit(Lower lo) {
-        var e = new Emit(lo);
-        byte[] bytes = ClassFile.of().build(ClassDesc.of("catad.jit.Kernel$Code"), clb -> {
+    static Result emit(Lower lo, int lanes, boolean fastMath) {
+        var e = new Emit(lo, lanes, fastMath);
+        byte[] bytes = ClassFile.of().build(CD_THIS, clb -> {
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             clb.withInterfaceSymbols(CD_COMPILED);
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, c -> {
@@ -96,11 +116,19 @@ final class Emit {
                 e.block(lo.body);
                 c.return_();
             });
+            if (e.usedVectors) {
+                clb.withField("SPECIES", CD_SPECIES, ClassFile.ACC_STATIC | ClassFile.ACC_FINAL | ClassFile.ACC_PRIVATE);
+                clb.withMethodBody(ConstantDescs.CLASS_INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_STATIC, c -> {
+                    c.getstatic(CD_DOUBLE_VECTOR, e.lanes == Vectors.LANES_PREFERRED ? "SPECIES_PREFERRED" : "SPECIES_" + 64 * e.lanes, CD_SPECIES);
+                    c.putstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                    c.return_();
+                });
+            }
         });
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
             var code = (Compiled) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            return new Result(code, e.wsSize, bytes.length);
+            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0);
         } catch (RuntimeException | Error ex) {
             throw ex;
         } catch (Throwable t) {
@@ -163,7 +191,9 @@ final class Emit {
             }
             case Ir.Loop l -> {
                 hoist(l.body());
-                counted(l.v(), 0, l.v().n, () -> inScope(() -> block(l.body())));
+                if (vectorizable(l)) vectorLoop(l);
+                else counted(l.v(), 0, l.v().n, () -> inScope(() -> block(l.body())));
+                forgetWritesOf(List.of(s));
             }
             case Ir.If i -> {
                 int t = value(i.t());
@@ -382,7 +412,7 @@ final class Emit {
                 slot = store();
             }
             case Ir.Sel s -> slot = select(s);
-            case Ir.Reduce r -> slot = r.op == Ir.Red.SUM ? sum(r) : max(r);
+            case Ir.Reduce r -> slot = r.op == Ir.Red.MAX ? max(r) : lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>()) ? vectorSum(r) : sum(r);
         }
         remember(e, slot);
         return slot;
@@ -482,6 +512,255 @@ final class Emit {
             cb.dstore(m);
         }));
         return m;
+    }
+
+    // ---------------------------------------------------------------- vector loops
+
+    /**
+     * {@return whether a loop can run {@link #lanes} iterations at a time}: its body only stores,
+     * each at unit stride in the loop variable, values the Vector API computes exactly as the scalar
+     * code does, and it reads nothing it writes.
+     */
+    private boolean vectorizable(Ir.Loop l) {
+        if (lanes == 0 || l.v().n < lanes) return false;
+        var writes = new BitSet();
+        var memo = new IdentityHashMap<E, Boolean>();
+        for (S s : l.body()) {
+            if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) != 1 || !vectorOk(st.e(), l.v(), memo)) return false;
+            writes.set(st.b().id);
+        }
+        for (S s : l.body()) if (((Ir.Store) s).e().reads.intersects(writes)) return false;
+        return true;
+    }
+
+    /** {@return whether e can be computed on vectors along v, with the same bits in every lane as the scalar code} */
+    private boolean vectorOk(E e, Var v, Map<E, Boolean> memo) {
+        if (!e.vars.get(v.id)) return true;
+        Boolean known = memo.get(e);
+        if (known != null) return known;
+        boolean ok = switch (e) {
+            case Ir.Num n -> true;
+            case Ir.Load l -> l.ix.coeff(v) == 1;
+            case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
+            case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
+            case Ir.Prim2 p -> p.p.equals(catad.dsl.Prims.DIV) && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
+            case Ir.Sel x -> vectorOk(x.t, v, memo) && vectorOk(x.a, v, memo) && vectorOk(x.b, v, memo);
+            case Ir.Reduce r -> false;
+        };
+        memo.put(e, ok);
+        return ok;
+    }
+
+    /**
+     * {@return how a unary primitive runs on vectors: "square", "abs", "recip", or the name of a
+     * {@code VectorOperators} lanewise operation; null when it does not}. {@code sqrt} is correctly
+     * rounded in both; the transcendentals only with {@code fastMath}, since the Vector API's
+     * versions differ from {@link StrictMath} in the last bits.
+     */
+    private String unaryOp(Primitive.Unary p) {
+        if (p.equals(catad.dsl.Prims.SQUARE)) return "square";
+        if (p.equals(catad.dsl.Prims.ABS)) return "abs";
+        if (p.equals(catad.dsl.Prims.RECIP)) return "recip";
+        if (p.equals(catad.dsl.Prims.SQRT)) return "SQRT";
+        if (!fastMath) return null;
+        if (p.equals(catad.dsl.Prims.EXP)) return "EXP";
+        if (p.equals(catad.dsl.Prims.LOG)) return "LOG";
+        if (p.equals(catad.dsl.Prims.SIN)) return "SIN";
+        if (p.equals(catad.dsl.Prims.COS)) return "COS";
+        if (p.equals(catad.dsl.Prims.TANH)) return "TANH";
+        if (p.equals(catad.dsl.Prims.EXPM1)) return "EXPM1";
+        if (p.equals(catad.dsl.Prims.LOG1P)) return "LOG1P";
+        return null;
+    }
+
+    /** The loop in steps of {@link #lanes}, then the remaining iterations one by one (the bound is known: the loop is static). */
+    private void vectorLoop(Ir.Loop l) {
+        usedVectors = true;
+        Var v = l.v();
+        int n = v.n, bound = n / lanes * lanes;
+        int slot = cb.allocateLocal(TypeKind.INT);
+        varSlot.put(v, slot);
+        bound().set(v.id);
+        cb.iconst_0();
+        cb.istore(slot);
+        Label top = cb.newLabel(), tail = cb.newLabel(), end = cb.newLabel();
+        cb.labelBinding(top);
+        cb.iload(slot);
+        cb.loadConstant(bound);
+        cb.if_icmpge(tail);
+        inScope(() -> {
+            var vs = new IdentityHashMap<E, Integer>();
+            for (S s : l.body()) {
+                var st = (Ir.Store) s;
+                int x = vec(st.e(), v, vs);
+                cb.aload(x);
+                array(st.b());
+                index(st.b(), st.ix());
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+            }
+        });
+        cb.iinc(slot, lanes);
+        cb.goto_(top);
+        cb.labelBinding(tail);
+        cb.iload(slot);
+        cb.loadConstant(n);
+        cb.if_icmpge(end);
+        inScope(() -> block(l.body()));
+        cb.iinc(slot, 1);
+        cb.goto_(tail);
+        cb.labelBinding(end);
+        bound().clear(v.id);
+        varSlot.remove(v);
+    }
+
+    private BitSet bound() { return bound; }
+
+    /**
+     * The canonical sum on vectors: {@code 8 / lanes} vector accumulators hold the eight partial
+     * sums (lane q of accumulator k is partial sum {@code k·lanes + q}), so the bits are those of
+     * the scalar order whatever the vector width; the remaining terms are added one by one.
+     */
+    private int vectorSum(Ir.Reduce r) {
+        usedVectors = true;
+        hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
+        Var v = r.v;
+        int n = v.n, n8 = n / 8 * 8, k = 8 / lanes;
+        int[] acc = new int[k];
+        for (int i = 0; i < k; i++) {
+            acc[i] = cb.allocateLocal(TypeKind.REFERENCE);
+            cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+            cb.invokestatic(CD_DOUBLE_VECTOR, "zero", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES));
+            cb.astore(acc[i]);
+        }
+        int j = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
+        cb.iconst_0();
+        cb.istore(j);
+        Label top = cb.newLabel(), done = cb.newLabel();
+        cb.labelBinding(top);
+        cb.iload(j);
+        cb.loadConstant(n8);
+        cb.if_icmpge(done);
+        varSlot.put(v, at);
+        bound.set(v.id);
+        for (int i = 0; i < k; i++) {
+            int a = acc[i];
+            cb.iload(j);
+            cb.loadConstant(i * lanes);
+            cb.iadd();
+            cb.istore(at);
+            inScope(() -> {
+                int t = vec(r.body, v, new IdentityHashMap<>());
+                cb.aload(a);
+                cb.aload(t);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+                cb.astore(a);
+            });
+        }
+        bound.clear(v.id);
+        varSlot.remove(v);
+        cb.iinc(j, 8);
+        cb.goto_(top);
+        cb.labelBinding(done);
+        int[] part = new int[8];
+        for (int l = 0; l < 8; l++) {
+            cb.aload(acc[l / lanes]);
+            cb.loadConstant(l % lanes);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "lane", MethodTypeDesc.of(CD_double, CD_int));
+            part[l] = store();
+        }
+        int s = cb.allocateLocal(TypeKind.DOUBLE);
+        cb.dload(part[0]); cb.dload(part[4]); cb.dadd();
+        cb.dload(part[2]); cb.dload(part[6]); cb.dadd();
+        cb.dadd();
+        cb.dload(part[1]); cb.dload(part[5]); cb.dadd();
+        cb.dload(part[3]); cb.dload(part[7]); cb.dadd();
+        cb.dadd();
+        cb.dadd();
+        cb.dstore(s);
+        counted(v, n8, n, () -> inScope(() -> {
+            int t = value(r.body);
+            cb.dload(s);
+            push(r.body, t);
+            cb.dadd();
+            cb.dstore(s);
+        }));
+        return s;
+    }
+
+    /** {@return the local holding e as a vector of {@link #lanes} consecutive values of v} */
+    private int vec(E e, Var v, Map<E, Integer> vs) {
+        Integer c = vs.get(e);
+        if (c != null) return c;
+        if (!e.vars.get(v.id)) {
+            int sc = value(e);
+            cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+            push(e, sc);
+            cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
+            return vstore(e, vs);
+        }
+        switch (e) {
+            case Ir.Load l -> {
+                cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                array(l.b);
+                index(l.b, l.ix);
+                cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
+            }
+            case Ir.Bin b -> {
+                int x = vec(b.a, v, vs), y = vec(b.b, v, vs);
+                cb.aload(x);
+                cb.aload(y);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, b.op == Ir.Op.ADD ? "add" : "mul", VEC_BINARY);
+            }
+            case Ir.Prim2 p -> {
+                int x = vec(p.a, v, vs), y = vec(p.b, v, vs);
+                cb.aload(x);
+                cb.aload(y);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "div", VEC_BINARY);
+            }
+            case Ir.Un u -> {
+                int x = vec(u.a, v, vs);
+                String op = unaryOp(u.p);
+                switch (op) {
+                    case "square" -> { cb.aload(x); cb.aload(x); cb.invokevirtual(CD_DOUBLE_VECTOR, "mul", VEC_BINARY); }
+                    case "abs" -> { cb.aload(x); cb.invokevirtual(CD_DOUBLE_VECTOR, "abs", MethodTypeDesc.of(CD_DOUBLE_VECTOR)); }
+                    case "recip" -> {
+                        cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                        cb.dconst_1();
+                        cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
+                        cb.aload(x);
+                        cb.invokevirtual(CD_DOUBLE_VECTOR, "div", VEC_BINARY);
+                    }
+                    default -> {
+                        cb.aload(x);
+                        cb.getstatic(CD_OPERATORS, op, CD_OP_UNARY);
+                        cb.invokevirtual(CD_DOUBLE_VECTOR, "lanewise", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_OP_UNARY));
+                    }
+                }
+            }
+            case Ir.Sel x -> {
+                int t = vec(x.t, v, vs), a = vec(x.a, v, vs), b = vec(x.b, v, vs);
+                cb.aload(t);
+                cb.getstatic(CD_OPERATORS, "GT", CD_OP_COMPARISON);
+                cb.dconst_0();
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "compare", MethodTypeDesc.of(CD_MASK, CD_OP_COMPARISON, CD_double));
+                int mask = cb.allocateLocal(TypeKind.REFERENCE);
+                cb.astore(mask);
+                cb.aload(b);
+                cb.aload(a);
+                cb.aload(mask);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "blend", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_VECTOR, CD_MASK));
+            }
+            case Ir.Num n -> throw new AssertionError("constants are broadcast");
+            case Ir.Reduce r -> throw new AssertionError("a reduction is not vectorized along an outer loop");
+        }
+        return vstore(e, vs);
+    }
+
+    private int vstore(E e, Map<E, Integer> vs) {
+        int slot = cb.allocateLocal(TypeKind.REFERENCE);
+        cb.astore(slot);
+        vs.put(e, slot);
+        return slot;
     }
 
     // ---------------------------------------------------------------- memory

@@ -39,8 +39,24 @@ import java.util.function.ToDoubleFunction;
 public final class Jit {
     private Jit() {}
 
-    /** Kernels by program; bounded so that a program-generating loop cannot fill the heap. */
-    private static final Map<Prog, Kernel> KERNELS = new ConcurrentHashMap<>();
+    /**
+     * How to compile.
+     * @param vectorize use the Vector API for array loops when it is present (the same bits as scalar loops)
+     * @param fastMath also vectorize exp, log, sin, cos, tanh, expm1 and log1p with the Vector API's own
+     *     versions: faster, but no longer the interpreter's bits (a few ulps apart, see BENCHMARKS.md),
+     *     and, like any such intrinsic, possibly different before and after the JVM compiles the kernel
+     */
+    public record Options(boolean vectorize, boolean fastMath) {
+        /** The default: vector loops where they give the same bits, {@link StrictMath} for transcendentals. */
+        public static final Options DEFAULT = new Options(true, false);
+        /** Vectorized transcendentals too. */
+        public static final Options FAST = new Options(true, true);
+        /** Scalar loops only, as without the incubator module (for comparison). */
+        public static final Options SCALAR = new Options(false, false);
+    }
+
+    /** Kernels by program and options; bounded so that a program-generating loop cannot fill the heap. */
+    private static final Map<Tuple2<Prog, Options>, Kernel> KERNELS = new ConcurrentHashMap<>();
     /** Derivative kernels by (what, program), so that a derivative program is built once too. */
     private static final Map<Tuple2<String, Prog>, Kernel> DERIVED = new ConcurrentHashMap<>();
     private static final int CAPACITY = 1024;
@@ -48,13 +64,17 @@ public final class Jit {
     // ---------------------------------------------------------------- compiling
 
     /** {@return the kernel of f: compiled on the first call, from the cache after} @param f a program */
-    public static Kernel compile(Prog f) {
+    public static Kernel compile(Prog f) { return compile(f, Options.DEFAULT); }
+
+    /** {@return the kernel of f compiled with these options, cached like {@link #compile(Prog)}} @param f a program @param options how */
+    public static Kernel compile(Prog f, Options options) {
         if (f == null) throw new CatadException("compile: the program is null");
-        Kernel k = KERNELS.get(f);
+        var key = Tuple.of(f, options);
+        Kernel k = KERNELS.get(key);
         if (k != null) return k;
-        k = Compiler.compile(f);
+        k = Compiler.compile(f, options);
         if (KERNELS.size() >= CAPACITY) KERNELS.clear();
-        Kernel raced = KERNELS.putIfAbsent(f, k);
+        Kernel raced = KERNELS.putIfAbsent(key, k);
         return raced != null ? raced : k;
     }
 

@@ -14,9 +14,15 @@ import org.junit.jupiter.api.Test;
 /** Hand-picked programs, one per construct, compiled and compared with the interpreter bit for bit. */
 class JitTest {
 
+    /** Compiled with vector loops (when the module is present) and with scalar loops: both give the interpreter's bits. */
     static void same(Prog f, double... x) {
+        same(f, Jit.Options.DEFAULT, x);
+        same(f, Jit.Options.SCALAR, x);
+    }
+
+    static void same(Prog f, Jit.Options options, double... x) {
         double[] expected = AD.eval(f, x);
-        Kernel k = Jit.compile(f);
+        Kernel k = Jit.compile(f, options);
         assertTrue(k.compiled(), k::toString);
         double[] actual = k.apply(x);
         assertEquals(expected.length, actual.length);
@@ -63,6 +69,38 @@ class JitTest {
         same(ex(Shape.tensor(4, 3), 2), random(12, 15));
         same(compose(sum(Shape.tensor(9, 3)), map(9, map(3, sin))), random(27, 16));
         same(matrix(2, 3, 1, 2, 3, 4, 5, 6), 0.5, -1, 2);
+    }
+
+    @Test void wideArraysTakeTheVectorPathsWithTheSameBits() {
+        if (Vectors.LANES > 0) {
+            Kernel k = Jit.compile(map(64, compose(square, sqrt)));
+            assertEquals(Vectors.LANES, k.vectorLanes(), k::toString);
+            assertEquals(0, Jit.compile(map(64, compose(square, sqrt)), Jit.Options.SCALAR).vectorLanes());
+        }
+        for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 1003}) {
+            Shape v = Shape.vec(n);
+            same(map(n, compose(square, sqrt, offset(1), abs)), random(n, n));
+            same(map(n, compose(add, fork(compose(scale(3), recip), id(catad.dsl.Shape.R)))), random(n, n + 1));
+            same(map(n, compose(div, fork(id(catad.dsl.Shape.R), compose(offset(2), square)))), random(n, n + 2));
+            same(map(n, cond(id(catad.dsl.Shape.R), square, compose(scale(-1), sqrt, abs))), random(n, n + 3));
+            same(compose(sum(v), map(n, compose(square, offset(0.5)))), random(n, n + 4));
+            same(dot(n), random(2 * n, n + 5));
+            same(compose(sum(v), map(n, sin)), random(n, n + 6));
+            same(compose(map(n, mul), zip(n, catad.dsl.Shape.R, catad.dsl.Shape.R), fork(id(v), map(n, exp))), random(n, n + 7));
+        }
+        same(matvec(17, 33), random(17 * 33 + 33, 99));
+        same(matmul(9, 17, 11), random(9 * 17 + 17 * 11, 98));
+    }
+
+    @Test void fastMathIsWithinAFewUlps() {
+        int n = 1001;
+        Prog f = map(n, compose(exp, sin, tanh, log1p, abs));
+        double[] x = random(n, 77);
+        double[] exact = AD.eval(f, x), fast = Jit.compile(f, Jit.Options.FAST).apply(x);
+        for (int i = 0; i < n; i++) {
+            double ulps = Math.abs(exact[i] - fast[i]) / Math.ulp(exact[i]);
+            assertTrue(ulps <= 8, "element " + i + ": " + exact[i] + " vs " + fast[i] + " (" + ulps + " ulps)");
+        }
     }
 
     @Test void control() {

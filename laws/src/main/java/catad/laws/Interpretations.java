@@ -12,6 +12,7 @@ import catad.dsl.Prog;
 import catad.dsl.Shape;
 import catad.interpreter.AD;
 import catad.interpreter.Simplify;
+import catad.jit.Jit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.function.UnaryOperator;
  * <caption>meanings of {@code f : A → B}</caption>
  * <tr><th>name</th><th>input → output</th><th>computed by</th></tr>
  * <tr><td>{@link #EVAL}</td><td>{@code x ↦ f x}</td><td>{@code AD.eval}</td></tr>
+ * <tr><td>{@link #JIT}</td><td>{@code x ↦ f x}</td><td>{@code Jit.eval}: the program compiled to bytecode</td></tr>
  * <tr><td>{@link #SIMPLIFIED}</td><td>{@code x ↦ f x}</td><td>evaluation of {@code Simplify.simplify(f)}</td></tr>
  * <tr><td>{@link #TEXT}</td><td>{@code x ↦ f x}</td><td>evaluation of {@code Parser.parse(Printer.print(f))}</td></tr>
  * <tr><td>{@link #JVP}</td><td>{@code (x, dx) ↦ (f x, f'(x) dx)}</td><td>{@code AD.jvp(f, x, dx)}, forward mode at a point</td></tr>
@@ -101,9 +103,19 @@ public final class Interpretations {
         @Override public double[] runThen(Prog f, Prog g, double[] in) { return tangentReverseThen(this, f, g, in); }
     };
 
+    /**
+     * Evaluation by the JIT: {@code x ↦ f x} by the program compiled to bytecode ({@link Jit#eval}).
+     * It must agree with {@link #EVAL} bit for bit, not only satisfy the laws.
+     */
+    public static final Interpretation JIT = new Interpretation() {
+        @Override public String name() { return "jit"; }
+        @Override public double[] run(Prog f, double[] in) { return Jit.eval(f, in); }
+        @Override public String toString() { return name(); }
+    };
+
     /** {@return every interpretation above} */
     public static List<Interpretation> all() {
-        return List.of(EVAL, SIMPLIFIED, TEXT, JVP, VJP, JVP_PROGRAM, VJP_PROGRAM, JVP_OF_JVP, JVP_OF_VJP);
+        return List.of(EVAL, SIMPLIFIED, TEXT, JVP, VJP, JVP_PROGRAM, VJP_PROGRAM, JVP_OF_JVP, JVP_OF_VJP, JIT);
     }
 
     // ---------------------------------------------------------------- composition in reverse mode

@@ -19,7 +19,8 @@ class ContractCoverageTest {
 
     static final List<Class<?>> CONTRACT_CLASSES = List.of(EvalLaws.class, SimplifiedLaws.class, ParsedTextLaws.class,
             JvpLaws.class, VjpLaws.class, JvpProgramLaws.class, VjpProgramLaws.class, JvpOfJvpLaws.class, JvpOfVjpLaws.class,
-            PrintParseLaws.class, TextAgreementLaws.class, DerivativeProgramAgreementLaws.class, ReverseProgramAgreementLaws.class);
+            PrintParseLaws.class, TextAgreementLaws.class, DerivativeProgramAgreementLaws.class, ReverseProgramAgreementLaws.class,
+            JitLaws.class, JitAgreementLaws.class);
 
     static final int TRIES = 25;
 
@@ -51,7 +52,7 @@ class ContractCoverageTest {
     @Test
     void programInterpretationsAlsoCheckTheDerivativeLaws() {
         for (var cls : CONTRACT_CLASSES)
-            if (InterpretedLaws.class.isAssignableFrom(cls) && !List.of(JvpLaws.class, VjpLaws.class).contains(cls))
+            if (InterpretedLaws.class.isAssignableFrom(cls) && !List.of(JvpLaws.class, VjpLaws.class, JitLaws.class).contains(cls))
                 assertTrue(DerivativeLaws.class.isAssignableFrom(cls) && InterpretationLaws.class.isAssignableFrom(cls), cls::getName);
     }
 }
