@@ -73,7 +73,15 @@ final class Emit {
     private static final ClassDesc CD_SYSTEM = ClassDesc.of("java.lang.System");
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_DOUBLES, CD_DOUBLES);
 
-    private static final int X = 1, Y = 2, WS = 3;
+    /** The arguments' slots in the static methods that hold the code. */
+    private static final int X = 0, Y = 1, WS = 2;
+    private static final MethodTypeDesc PART = MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_DOUBLES, CD_DOUBLES);
+
+    /**
+     * Estimated bytecode per scheduled value, and the estimate above which the code is split into
+     * several methods (the JVM takes at most 64 KiB of bytecode and 65,535 local slots per method).
+     */
+    private static final int BYTES_PER_NODE = 24, PART_BUDGET = 40_000;
 
     private final Lower lo;
     private final List<Object> classData = new ArrayList<>();
@@ -110,10 +118,29 @@ final class Emit {
                 c.invokespecial(CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void);
                 c.return_();
             });
+            List<List<Item>> parts = e.parts();
+            e.spilling = parts.size() > 1;
+            for (int i = 0; i < parts.size(); i++) {
+                var part = parts.get(i);
+                clb.withMethodBody("part" + i, PART, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+                    e.cb = c;
+                    e.scope = new Scope(null);
+                    for (Item it : part) {
+                        switch (it) {
+                            case Compute k -> e.value(k.e());
+                            case Statement st -> e.stmt(st.s());
+                        }
+                    }
+                    c.return_();
+                });
+            }
             clb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
-                e.cb = c;
-                e.scope = new Scope(null);
-                e.block(lo.body);
+                for (int i = 0; i < parts.size(); i++) {
+                    c.aload(1);
+                    c.aload(2);
+                    c.aload(3);
+                    c.invokestatic(CD_THIS, "part" + i, PART);
+                }
                 c.return_();
             });
             if (e.usedVectors) {
@@ -156,18 +183,136 @@ final class Emit {
             Integer v = s.slots.get(e);
             if (v != null) return v;
         }
-        return null;
+        Integer at = spilled.get(e);
+        if (at == null) return null;
+        // computed by an earlier method of this kernel: read it back from the workspace
+        cb.aload(WS);
+        cb.loadConstant(at);
+        cb.daload();
+        int slot = store();
+        remember(e, slot);
+        return slot;
     }
 
     private void remember(E e, int slot) {
         scope.slots.put(e, slot);
         cachedReads.or(e.reads);
+        if (spilling && scope.up == null && !spilled.containsKey(e)) {
+            // top-level values may be needed by a later method: keep a copy in the workspace
+            int at = wsSize++;
+            cb.aload(WS);
+            cb.loadConstant(at);
+            cb.dload(slot);
+            cb.dastore();
+            spilled.put(e, at);
+        }
     }
 
     /** After a write to b, values read from b before it are stale. */
     private void written(Buf b) {
         if (!cachedReads.get(b.id)) return;
         for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
+        spilled.keySet().removeIf(e -> e.reads.get(b.id));
+    }
+
+    // ---------------------------------------------------------------- splitting into methods
+
+    /** A unit of top-level work: one value, or one statement (with everything inside it). */
+    private sealed interface Item permits Compute, Statement {}
+    private record Compute(E e) implements Item {}
+    private record Statement(S s) implements Item {}
+
+    private boolean spilling;
+    private final Map<E, Integer> spilled = new IdentityHashMap<>();
+
+    /**
+     * {@return the top-level work in order, cut into parts that each fit one method}: every
+     * top-level value is scheduled on its own (operands first), so a part can end between any two.
+     */
+    private List<List<Item>> parts() {
+        var items = new ArrayList<Item>();
+        var sizes = new ArrayList<Integer>();
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (S s : lo.body) {
+            List<E> roots = switch (s) {
+                case Ir.Store st -> List.of(st.e());
+                case Ir.If i -> List.of(i.t());
+                default -> List.of();
+            };
+            for (E r : roots) for (E e : postorder(r, seen)) { items.add(new Compute(e)); sizes.add(inner(e, seen)); }
+            items.add(new Statement(s));
+            sizes.add(inner(s, seen));
+        }
+        var parts = new ArrayList<List<Item>>();
+        var part = new ArrayList<Item>();
+        long size = 0;
+        for (int i = 0; i < items.size(); i++) {
+            long add = (long) sizes.get(i) * BYTES_PER_NODE;
+            if (!part.isEmpty() && size + add > PART_BUDGET) { parts.add(part); part = new ArrayList<>(); size = 0; }
+            part.add(items.get(i));
+            size += add;
+        }
+        parts.add(part);
+        return parts;
+    }
+
+    /** {@return the top-level nodes under r not yet seen, operands first (Sel branches and Reduce bodies stay inside their node)} */
+    private static List<E> postorder(E r, java.util.Set<E> seen) {
+        var out = new ArrayList<E>();
+        var stack = new ArrayList<E>();
+        var expanded = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        stack.add(r);
+        while (!stack.isEmpty()) {
+            E e = stack.getLast();
+            if (e instanceof Ir.Num || seen.contains(e)) { stack.removeLast(); continue; }
+            if (expanded.add(e)) {
+                switch (e) {
+                    case Ir.Sel x -> stack.add(x.t);
+                    case Ir.Reduce x -> { }
+                    default -> stack.addAll(e.kids());
+                }
+            } else {
+                stack.removeLast();
+                seen.add(e);
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** {@return how many nodes the code of this item holds besides its scheduled operands} */
+    private static int inner(Object item, java.util.Set<E> seen) {
+        var roots = new ArrayList<E>();
+        switch (item) {
+            case Ir.Sel x -> { roots.add(x.a); roots.add(x.b); }
+            case Ir.Reduce x -> roots.add(x.body);
+            case E e -> { }
+            case S s -> collectAll(List.of(s), roots);
+            default -> { }
+        }
+        int n = 1;
+        var visited = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(roots);
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (e instanceof Ir.Num || seen.contains(e) || !visited.add(e)) continue;
+            n++;
+            stack.addAll(e.kids());
+        }
+        return n;
+    }
+
+    private static void collectAll(List<S> stmts, List<E> into) {
+        for (S s : stmts) {
+            switch (s) {
+                case Ir.Store st -> into.add(st.e());
+                case Ir.Loop l -> collectAll(l.body(), into);
+                case Ir.If i -> { into.add(i.t()); collectAll(i.yes(), into); collectAll(i.no(), into); }
+                case Ir.While w -> { collectAll(w.test(), into); into.add(w.t()); collectAll(w.body(), into); }
+                case Ir.Call c -> { }
+                case Ir.Copy c -> { }
+            }
+        }
     }
 
     private void inScope(Runnable r) {

@@ -1,0 +1,58 @@
+package catad.jit;
+
+import static catad.dsl.Catad.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import catad.interpreter.AD;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Large and deeply nested programs compile (or fall back, saying why) and never crash the JVM. */
+class BigProgramTest {
+
+    /** A chain of k scalar steps mixing two running values, like an unrolled recurrence. */
+    static Prog chain(int k, long seed) {
+        var r = new SplittableRandom(seed);
+        Shape rr = Shape.pair(Shape.R, Shape.R);
+        Prog[] steps = new Prog[k];
+        for (int i = 0; i < k; i++) {
+            Prog mix = switch (r.nextInt(4)) {
+                case 0 -> compose(sin, mul);
+                case 1 -> compose(tanh, add);
+                case 2 -> compose(cos, exl(Shape.R, Shape.R));
+                default -> compose(sigmoid, sub);
+            };
+            steps[k - 1 - i] = fork(exr(Shape.R, Shape.R), mix);
+        }
+        return compose(add, compose(steps));
+    }
+
+    @Test void gradientOfAThousandNodeProgramCompilesAndAgrees() {
+        Prog f = chain(250, 1);
+        assertTrue(AD.size(f) >= 1000, () -> "size " + AD.size(f));
+        Prog g = AD.grad(f);
+        Kernel k = Jit.compile(g);
+        double[] x = {0.3, -0.7};
+        assertArrayEquals(AD.eval(g, x), k.apply(x));
+        assertTrue(k.compiled(), k::toString);
+    }
+
+    /** 5,000 steps are over 100 KiB of bytecode: the code is split into methods that pass values through the workspace. */
+    @Test void veryLongChainsCompileIntoSeveralMethods() {
+        Prog f = chain(5000, 2);
+        Kernel k = Jit.compile(f);
+        double[] x = {0.3, -0.7};
+        assertArrayEquals(AD.eval(f, x), k.apply(x), k::toString);
+        assertTrue(k.compiled(), k::toString);
+    }
+
+    @Test void deeplyNestedProgramsDoNotOverflowTheStack() {
+        Prog f = sin;
+        for (int i = 0; i < 20_000; i++) f = compose(cos, add, fork(f, id(Shape.R)));
+        Kernel k = Jit.compile(f);
+        assertArrayEquals(AD.eval(f, 0.1), k.apply(0.1), k::toString);
+        assertTrue(k.compiled(), k::toString);
+    }
+}
