@@ -1,0 +1,105 @@
+package catad.jit;
+
+import static catad.dsl.Catad.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import catad.interpreter.AD;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** What a kernel promises besides its numbers: thread safety, no allocation per call, fusion, caching. */
+class KernelTest {
+
+    static final int N = 300;
+    static final Shape V = Shape.vec(N);
+
+    /** A log-sum-exp with a loop inside: reductions, maps, zips and an iterate, and its gradient. */
+    static Prog program() {
+        Prog lse = pipe(fork(id(V), maximum(N)), fork(exr(V, Shape.R),
+                pipe(cross(id(V), repl(N, Shape.R)), zip(N, Shape.R, Shape.R), map(N, compose(exp, sub)), sum(V), log)), add);
+        return compose(lse, iterate(3, map(N, compose(tanh, scale(1.5)))));
+    }
+
+    static double[] input(long seed) {
+        var r = new SplittableRandom(seed);
+        var x = new double[N];
+        for (int i = 0; i < N; i++) x[i] = r.nextDouble(-3, 3);
+        return x;
+    }
+
+    @Test void manyThreadsGiveTheBitsOfOne() throws Exception {
+        Kernel k = Jit.compile(AD.grad(program()));
+        int inputs = 64;
+        var expected = new double[inputs][];
+        for (int i = 0; i < inputs; i++) expected[i] = k.apply(input(i));
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            var jobs = new ArrayList<Callable<Boolean>>();
+            for (int t = 0; t < 16; t++) {
+                int first = t;
+                jobs.add(() -> {
+                    var y = new double[N];
+                    for (int rep = 0; rep < 15; rep++)
+                        for (int i = 0; i < inputs; i++) {
+                            int j = (i + first) % inputs;
+                            k.apply(input(j), y);
+                            for (int q = 0; q < N; q++)
+                                if (Double.doubleToRawLongBits(y[q]) != Double.doubleToRawLongBits(expected[j][q])) return false;
+                        }
+                    return true;
+                });
+            }
+            for (Future<Boolean> f : pool.invokeAll(jobs)) assertTrue(f.get(), "a thread computed different bits");
+        }
+    }
+
+    @Test void aCallAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (Prog f : new Prog[] {program(), AD.grad(program())}) {
+            Kernel k = Jit.compile(f);
+            double[] x = input(7), y = new double[f.cod().dim()];
+            for (int i = 0; i < 20_000; i++) k.apply(x, y);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++) k.apply(x, y);
+            long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < 20_000, () -> k + " allocated " + bytes + " bytes in 20,000 calls");
+        }
+    }
+
+    @Test void chainsOfMapsFuseIntoOneLoopWithoutBuffers() {
+        int n = 10_000;
+        Kernel k = Jit.compile(compose(map(n, exp), map(n, sin), map(n, compose(cos, scale(2)))));
+        assertEquals(0, k.workspaceSize(), k::toString);
+        Kernel s = Jit.compile(compose(sum(Shape.vec(n)), map(n, sin), map(n, cos)));
+        assertTrue(s.workspaceSize() <= 8, s::toString);
+    }
+
+    @Test void compilingTheSameProgramAgainIsACacheHit() {
+        Prog f = program();
+        Kernel first = Jit.compile(f);
+        Kernel again = Jit.compile(program());
+        assertSame(first, again);
+        assertNotSame(first, Jit.compile(program(), Jit.Options.SCALAR));
+    }
+
+    @Test void nanAndInfinityPassThroughAsInTheInterpreter() {
+        Prog f = program();
+        double[] x = input(3);
+        x[5] = Double.NaN;
+        x[9] = Double.POSITIVE_INFINITY;
+        assertArrayEquals(AD.eval(f, x), Jit.eval(f, x));
+        assertArrayEquals(AD.eval(AD.grad(f), x), Jit.grad(f, x));
+    }
+
+    @Test void emptyArraysWork() {
+        Prog f = compose(sum(Shape.vec(0)), map(0, exp));
+        assertArrayEquals(AD.eval(f), Jit.eval(f));
+        assertArrayEquals(new double[0], Jit.eval(map(0, sin)));
+    }
+}
