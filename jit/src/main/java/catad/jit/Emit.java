@@ -104,7 +104,7 @@ final class Emit {
         this.lo = lo;
         this.lanes = lanes;
         this.fastMath = fastMath;
-        for (Buf b : lo.ir.bufs) if (b.kind == Ir.Kind.WS) { b.offset = wsSize; wsSize += b.size; }
+        wsSize = placeBuffers(lo);
     }
 
     /** {@return the lowered program as a loaded kernel} */
@@ -213,6 +213,76 @@ final class Emit {
         if (!cachedReads.get(b.id)) return;
         for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
         spilled.keySet().removeIf(e -> e.reads.get(b.id));
+    }
+
+    // ---------------------------------------------------------------- buffer reuse
+
+    /**
+     * Gives each workspace buffer its offset, reusing the memory of buffers that are dead: a buffer
+     * lives from the first top-level statement that writes it to the last one that reads it (a
+     * statement with loops inside counts as a whole), and two buffers whose lives do not overlap
+     * may share memory. {@return the workspace length the buffers need}
+     */
+    private static int placeBuffers(Lower lo) {
+        int nb = lo.ir.bufs.size();
+        int[] first = new int[nb], last = new int[nb];
+        java.util.Arrays.fill(first, Integer.MAX_VALUE);
+        java.util.Arrays.fill(last, -1);
+        for (int i = 0; i < lo.body.size(); i++) {
+            var w = new BitSet();
+            writes(List.of(lo.body.get(i)), w);
+            var r = reads(lo.body.get(i));
+            for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) { first[b] = Math.min(first[b], i); last[b] = Math.max(last[b], i); }
+            for (int b = r.nextSetBit(0); b >= 0; b = r.nextSetBit(b + 1)) { first[b] = Math.min(first[b], i); last[b] = Math.max(last[b], i); }
+        }
+        var order = new ArrayList<Buf>();
+        for (Buf b : lo.ir.bufs) if (b.kind == Ir.Kind.WS) order.add(b);
+        order.sort(java.util.Comparator.comparingInt(b -> first[b.id]));
+        record Block(int offset, int size, int freeAfter) {}
+        var blocks = new ArrayList<Block>();
+        int size = 0;
+        for (Buf b : order) {
+            int taken = -1;
+            for (int k = 0; k < blocks.size(); k++) {
+                Block bl = blocks.get(k);
+                if (bl.freeAfter < first[b.id] && bl.size >= b.size && (taken < 0 || bl.size < blocks.get(taken).size)) taken = k;
+            }
+            if (taken >= 0) {
+                Block bl = blocks.get(taken);
+                b.offset = bl.offset;
+                blocks.set(taken, new Block(bl.offset, bl.size, Math.max(last[b.id], first[b.id])));
+            } else {
+                b.offset = size;
+                size += b.size;
+                blocks.add(new Block(b.offset, b.size, Math.max(last[b.id], first[b.id])));
+            }
+        }
+        return size;
+    }
+
+    /** {@return the buffers a statement reads, anywhere inside it} */
+    private static BitSet reads(S s) {
+        var out = new BitSet();
+        var roots = new ArrayList<E>();
+        collectAll(List.of(s), roots);
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (E e : roots) if (seen.add(e)) out.or(e.reads);
+        switch (s) {
+            case Ir.Call c -> out.set(c.in().id);
+            case Ir.Copy c -> out.set(c.from().id);
+            default -> { }
+        }
+        readsInside(s, out);
+        return out;
+    }
+
+    private static void readsInside(S s, BitSet out) {
+        switch (s) {
+            case Ir.Loop l -> { for (S t : l.body()) out.or(reads(t)); }
+            case Ir.If i -> { for (S t : i.yes()) out.or(reads(t)); for (S t : i.no()) out.or(reads(t)); }
+            case Ir.While w -> { for (S t : w.test()) out.or(reads(t)); for (S t : w.body()) out.or(reads(t)); }
+            default -> { }
+        }
     }
 
     // ---------------------------------------------------------------- splitting into methods

@@ -80,6 +80,24 @@ class KernelTest {
         assertTrue(s.workspaceSize() <= 8, s::toString);
     }
 
+    /** Each stage doubles its input after {@code dup}, so it must be written to memory; a buffer dead two stages later is reused. */
+    @Test void deadBuffersAreReused() {
+        int n = 1000;
+        Shape v = Shape.vec(n);
+        Prog stage = compose(add(v), dup(v), map(n, sin));
+        Prog f = compose(stage, stage, stage, stage, stage);
+        Kernel k = Jit.compile(f);
+        assertArrayEquals(AD.eval(f, input(n, 5)), k.apply(input(n, 5)));
+        assertTrue(k.workspaceSize() <= 2 * n, () -> "five stages, two buffers of " + n + " suffice: " + k);
+    }
+
+    static double[] input(int n, long seed) {
+        var r = new SplittableRandom(seed);
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = r.nextDouble(-3, 3);
+        return x;
+    }
+
     @Test void compilingTheSameProgramAgainIsACacheHit() {
         Prog f = program();
         Kernel first = Jit.compile(f);
