@@ -667,38 +667,12 @@ final class Emit {
             cb.dconst_0();
             cb.dstore(s);
         } else {
-            int acc = wsSize;
-            wsSize += 8;
-            for (int l = 0; l < 8; l++) {
-                cb.aload(WS);
-                cb.loadConstant(acc + l);
-                cb.dconst_0();
-                cb.dastore();
-            }
-            counted(r.v, 0, n8, () -> inScope(() -> {
-                int t = value(r.body);
-                cb.aload(WS);
-                cb.iload(varSlot.get(r.v));
-                cb.loadConstant(7);
-                cb.iand();
-                cb.loadConstant(acc);
-                cb.iadd();
-                cb.dup2();
-                cb.daload();
-                push(r.body, t);
-                cb.dadd();
-                cb.dastore();
-            }));
-            int[] order = {0, 4, 2, 6, 1, 5, 3, 7};
-            for (int k = 0; k < 8; k++) { cb.aload(WS); cb.loadConstant(acc + order[k]); cb.daload(); }
-            // stack: a0 a4 a2 a6 a1 a5 a3 a7 → ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7))
-            int[] t = new int[8];
-            for (int k = 7; k >= 0; k--) t[k] = store();
-            cb.dload(t[0]); cb.dload(t[1]); cb.dadd();
-            cb.dload(t[2]); cb.dload(t[3]); cb.dadd();
+            int[] part = r.body.weight <= UNROLLED_SUM_BODY ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
+            cb.dload(part[0]); cb.dload(part[4]); cb.dadd();
+            cb.dload(part[2]); cb.dload(part[6]); cb.dadd();
             cb.dadd();
-            cb.dload(t[4]); cb.dload(t[5]); cb.dadd();
-            cb.dload(t[6]); cb.dload(t[7]); cb.dadd();
+            cb.dload(part[1]); cb.dload(part[5]); cb.dadd();
+            cb.dload(part[3]); cb.dload(part[7]); cb.dadd();
             cb.dadd();
             cb.dadd();
             cb.dstore(s);
@@ -711,6 +685,83 @@ final class Emit {
             cb.dstore(s);
         }));
         return s;
+    }
+
+    /** Bodies up to this many nodes are written eight times, one per partial sum, each in a local. */
+    private static final int UNROLLED_SUM_BODY = 48;
+
+    /** {@return the locals holding the eight partial sums of the first n8 terms}: the body written once per partial sum, blocks of eight per iteration. */
+    private int[] unrolledPartialSums(Ir.Reduce r, int n8) {
+        int[] acc = new int[8];
+        for (int l = 0; l < 8; l++) {
+            acc[l] = cb.allocateLocal(TypeKind.DOUBLE);
+            cb.dconst_0();
+            cb.dstore(acc[l]);
+        }
+        int j = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
+        cb.iconst_0();
+        cb.istore(j);
+        Label top = cb.newLabel(), done = cb.newLabel();
+        cb.labelBinding(top);
+        cb.iload(j);
+        cb.loadConstant(n8);
+        cb.if_icmpge(done);
+        varSlot.put(r.v, at);
+        bound.set(r.v.id);
+        for (int l = 0; l < 8; l++) {
+            int a = acc[l], k = l;
+            cb.iload(j);
+            cb.loadConstant(k);
+            cb.iadd();
+            cb.istore(at);
+            inScope(() -> {
+                int t = value(r.body);
+                cb.dload(a);
+                push(r.body, t);
+                cb.dadd();
+                cb.dstore(a);
+            });
+        }
+        bound.clear(r.v.id);
+        varSlot.remove(r.v);
+        cb.iinc(j, 8);
+        cb.goto_(top);
+        cb.labelBinding(done);
+        return acc;
+    }
+
+    /** {@return locals holding the eight partial sums}, accumulated in eight workspace slots so that a large body is written once. */
+    private int[] partialSumsInWorkspace(Ir.Reduce r, int n8) {
+        int acc = wsSize;
+        wsSize += 8;
+        for (int l = 0; l < 8; l++) {
+            cb.aload(WS);
+            cb.loadConstant(acc + l);
+            cb.dconst_0();
+            cb.dastore();
+        }
+        counted(r.v, 0, n8, () -> inScope(() -> {
+            int t = value(r.body);
+            cb.aload(WS);
+            cb.iload(varSlot.get(r.v));
+            cb.loadConstant(7);
+            cb.iand();
+            cb.loadConstant(acc);
+            cb.iadd();
+            cb.dup2();
+            cb.daload();
+            push(r.body, t);
+            cb.dadd();
+            cb.dastore();
+        }));
+        int[] part = new int[8];
+        for (int l = 0; l < 8; l++) {
+            cb.aload(WS);
+            cb.loadConstant(acc + l);
+            cb.daload();
+            part[l] = store();
+        }
+        return part;
     }
 
     /** The largest term, by {@link Math#max} (NaN wins); the order does not matter. */

@@ -92,6 +92,33 @@ class JitTest {
         same(matmul(9, 17, 11), random(9 * 17 + 17 * 11, 98));
     }
 
+    /** The documented order, written out independently of the code under test. */
+    static double canonical(double[] t) {
+        double[] a = new double[8];
+        int n8 = t.length / 8 * 8;
+        for (int j = 0; j < n8; j++) a[j % 8] += t[j];
+        double s = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+        for (int j = n8; j < t.length; j++) s += t[j];
+        return s;
+    }
+
+    @Test void sumsFollowTheCanonicalOrderOnEveryPath() {
+        // a small body (unrolled partial sums), a large one (partial sums in the workspace), a vectorizable one
+        Prog big = sin;
+        for (int i = 0; i < 30; i++) big = compose(sin, add, fork(big, compose(square, id(catad.dsl.Shape.R))));
+        for (int n : new int[] {0, 3, 8, 13, 64, 1001}) {
+            double[] x = random(n, 40 + n);
+            for (Prog body : new Prog[] {sin, big, compose(square, offset(1e8))}) {
+                var terms = new double[n];
+                for (int i = 0; i < n; i++) terms[i] = AD.eval(body, x[i])[0];
+                Prog f = compose(sum(Shape.vec(n)), map(n, body));
+                for (var o : new Jit.Options[] {Jit.Options.DEFAULT, Jit.Options.SCALAR})
+                    assertEquals(Double.doubleToLongBits(canonical(terms)), Double.doubleToLongBits(Jit.compile(f, o).apply(x)[0]),
+                            () -> "n = " + n + ", body " + body + ", " + o);
+            }
+        }
+    }
+
     @Test void fastMathIsWithinAFewUlps() {
         int n = 1001;
         Prog f = map(n, compose(exp, sin, tanh, log1p, abs));
