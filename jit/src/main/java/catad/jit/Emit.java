@@ -627,7 +627,10 @@ final class Emit {
                 slot = store();
             }
             case Ir.Sel s -> slot = select(s);
-            case Ir.Reduce r -> slot = r.op == Ir.Red.MAX ? max(r) : lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>()) ? vectorSum(r) : sum(r);
+            case Ir.Reduce r -> {
+                boolean vector = lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>());
+                slot = r.op == Ir.Red.MAX ? (vector ? vectorMax(r) : max(r)) : vector ? vectorSum(r) : sum(r);
+            }
         }
         remember(e, slot);
         return slot;
@@ -809,7 +812,7 @@ final class Emit {
             case Ir.Load l -> l.ix.coeff(v) == 1;
             case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
             case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
-            case Ir.Prim2 p -> p.p.equals(catad.dsl.Prims.DIV) && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
+            case Ir.Prim2 p -> binaryOp(p.p) != null && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
             case Ir.Sel x -> vectorOk(x.t, v, memo) && vectorOk(x.a, v, memo) && vectorOk(x.b, v, memo);
             case Ir.Reduce r -> false;
         };
@@ -828,6 +831,7 @@ final class Emit {
         if (p.equals(catad.dsl.Prims.ABS)) return "abs";
         if (p.equals(catad.dsl.Prims.RECIP)) return "recip";
         if (p.equals(catad.dsl.Prims.SQRT)) return "SQRT";
+        if (p.equals(catad.dsl.Prims.RELU)) return "relu";
         if (!fastMath) return null;
         if (p.equals(catad.dsl.Prims.EXP)) return "EXP";
         if (p.equals(catad.dsl.Prims.LOG)) return "LOG";
@@ -836,6 +840,18 @@ final class Emit {
         if (p.equals(catad.dsl.Prims.TANH)) return "TANH";
         if (p.equals(catad.dsl.Prims.EXPM1)) return "EXPM1";
         if (p.equals(catad.dsl.Prims.LOG1P)) return "LOG1P";
+        return null;
+    }
+
+    /**
+     * {@return the {@code DoubleVector} method computing a binary primitive, or null}: {@code div},
+     * and {@code max}/{@code min}, whose lanewise versions treat NaN and ±0 exactly as
+     * {@link Math#max}/{@link Math#min} do (checked in the tests)
+     */
+    private static String binaryOp(Primitive.Binary p) {
+        if (p.equals(catad.dsl.Prims.DIV)) return "div";
+        if (p.equals(catad.dsl.Prims.MAX)) return "max";
+        if (p.equals(catad.dsl.Prims.MIN)) return "min";
         return null;
     }
 
@@ -953,6 +969,60 @@ final class Emit {
         return s;
     }
 
+    /** The largest term on vectors: lanewise {@code max} is {@link Math#max}, which is associative and commutative, so any order gives the same bits. */
+    private int vectorMax(Ir.Reduce r) {
+        usedVectors = true;
+        hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
+        Var v = r.v;
+        int n = v.n, bound = n / lanes * lanes;
+        int acc = cb.allocateLocal(TypeKind.REFERENCE);
+        cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+        cb.loadConstant(Double.NEGATIVE_INFINITY);
+        cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
+        cb.astore(acc);
+        int at = cb.allocateLocal(TypeKind.INT);
+        cb.iconst_0();
+        cb.istore(at);
+        Label top = cb.newLabel(), done = cb.newLabel();
+        cb.labelBinding(top);
+        cb.iload(at);
+        cb.loadConstant(bound);
+        cb.if_icmpge(done);
+        varSlot.put(v, at);
+        bound().set(v.id);
+        inScope(() -> {
+            int t = vec(r.body, v, new IdentityHashMap<>());
+            cb.aload(acc);
+            cb.aload(t);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "max", VEC_BINARY);
+            cb.astore(acc);
+        });
+        bound().clear(v.id);
+        varSlot.remove(v);
+        cb.iinc(at, lanes);
+        cb.goto_(top);
+        cb.labelBinding(done);
+        int m = cb.allocateLocal(TypeKind.DOUBLE);
+        cb.loadConstant(Double.NEGATIVE_INFINITY);
+        cb.dstore(m);
+        for (int q = 0; q < lanes; q++) {
+            cb.dload(m);
+            cb.aload(acc);
+            cb.loadConstant(q);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "lane", MethodTypeDesc.of(CD_double, CD_int));
+            cb.invokestatic(CD_MATH, "max", MethodTypeDesc.of(CD_double, CD_double, CD_double));
+            cb.dstore(m);
+        }
+        counted(v, bound, n, () -> inScope(() -> {
+            int t = value(r.body);
+            cb.dload(m);
+            push(r.body, t);
+            cb.invokestatic(CD_MATH, "max", MethodTypeDesc.of(CD_double, CD_double, CD_double));
+            cb.dstore(m);
+        }));
+        return m;
+    }
+
     /** {@return the local holding e as a vector of {@link #lanes} consecutive values of v} */
     private int vec(E e, Var v, Map<E, Integer> vs) {
         Integer c = vs.get(e);
@@ -981,7 +1051,7 @@ final class Emit {
                 int x = vec(p.a, v, vs), y = vec(p.b, v, vs);
                 cb.aload(x);
                 cb.aload(y);
-                cb.invokevirtual(CD_DOUBLE_VECTOR, "div", VEC_BINARY);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, binaryOp(p.p), VEC_BINARY);
             }
             case Ir.Un u -> {
                 int x = vec(u.a, v, vs);
@@ -989,6 +1059,12 @@ final class Emit {
                 switch (op) {
                     case "square" -> { cb.aload(x); cb.aload(x); cb.invokevirtual(CD_DOUBLE_VECTOR, "mul", VEC_BINARY); }
                     case "abs" -> { cb.aload(x); cb.invokevirtual(CD_DOUBLE_VECTOR, "abs", MethodTypeDesc.of(CD_DOUBLE_VECTOR)); }
+                    case "relu" -> {
+                        // x > 0 ? x : NaN ? x : 0 is max(x, +0.0), bit for bit
+                        cb.aload(x);
+                        cb.dconst_0();
+                        cb.invokevirtual(CD_DOUBLE_VECTOR, "max", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_double));
+                    }
                     case "recip" -> {
                         cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
                         cb.dconst_1();

@@ -92,6 +92,22 @@ class JitTest {
         same(matmul(9, 17, 11), random(9 * 17 + 17 * 11, 98));
     }
 
+    /** max, min, relu and maximum run on vectors: their lanewise forms treat NaN and ±0 as Math.max/min do. */
+    @Test void maxMinAndReluOnVectorsKeepNaNAndSignedZeros() {
+        double[] special = {-0.0, 0.0, Double.NaN, 1, -1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE, 3, -2, 0.0, -0.0, Double.NaN, 7, -7};
+        for (int n : new int[] {16, 64}) {
+            double[] x = new double[2 * n];
+            for (int i = 0; i < x.length; i++) x[i] = special[(i * 7 + i / special.length) % special.length];
+            Shape v = Shape.vec(n);
+            same(map(n, max), x);
+            same(map(n, min), x);
+            same(map(2 * n, relu), x);
+            same(maximum(2 * n), x);
+            same(maximum(2 * n), random(2 * n, 5));
+            same(compose(maximum(n), map(n, compose(max, fork(sin, cos)))), random(n, 6));
+        }
+    }
+
     /** The documented order, written out independently of the code under test. */
     static double canonical(double[] t) {
         double[] a = new double[8];
