@@ -95,15 +95,12 @@ public final class Prims {
 
     // ---------------------------------------------------------------- linear algebra
 
-    /** {@return {@code dot : [n]R × [n]R → R}, summed in index order; bilinear} @param n length */
+    /** {@return {@code dot : [n]R × [n]R → R}, summed in the canonical order of {@link Sums}; bilinear} @param n length */
     public static General dot(int n) {
         Shape v = Shape.vec(n);
         Shape d = Shape.pair(v, v);
-        return Primitive.builtin("dot", Integer.toString(n), d, R, (x, xo, y, yo) -> {
-            double s = 0;
-            for (int i = 0; i < n; i++) s += x[xo + i] * x[xo + n + i];
-            y[yo] = s;
-        }, () -> bilinearJvp(Catad.dot(n), d),
+        return Primitive.builtin("dot", Integer.toString(n), d, R, (x, xo, y, yo) -> y[yo] = Sums.dot(x, xo, 1, x, xo + n, 1, n),
+           () -> bilinearJvp(Catad.dot(n), d),
            () -> {
                // ((u, v), ct) ↦ (ct·v, ct·u)
                Prog u = compose(exl(v, v), exl(d, R)), w = compose(exr(v, v), exl(d, R)), ct = exr(d, R);
@@ -111,16 +108,12 @@ public final class Prims {
            }, false);
     }
 
-    /** {@return {@code matvec : [m][n]R × [n]R → [m]R}; bilinear} @param m rows @param n columns */
+    /** {@return {@code matvec : [m][n]R × [n]R → [m]R}, each row a {@link Sums#dot}; bilinear} @param m rows @param n columns */
     public static General matvec(int m, int n) {
         Shape a = Shape.tensor(m, n), v = Shape.vec(n), d = Shape.pair(a, v);
         return Primitive.builtin("matvec", m + " " + n, d, Shape.vec(m), (x, xo, y, yo) -> {
             int vo = xo + m * n;
-            for (int i = 0; i < m; i++) {
-                double s = 0;
-                for (int j = 0; j < n; j++) s += x[xo + i * n + j] * x[vo + j];
-                y[yo + i] = s;
-            }
+            for (int i = 0; i < m; i++) y[yo + i] = Sums.dot(x, xo + i * n, 1, x, vo, 1, n);
         }, () -> bilinearJvp(Catad.matvec(m, n), d),
            () -> {
                // ((A, x), ct) ↦ (ct ⊗ x, Aᵀ ct)
@@ -130,17 +123,16 @@ public final class Prims {
            }, false);
     }
 
-    /** {@return {@code matmul : [m][k]R × [k][n]R → [m][n]R}; bilinear} @param m rows @param k inner @param n columns */
+    /**
+     * {@return {@code matmul : [m][k]R × [k][n]R → [m][n]R}, each entry a {@link Sums#dot} of a row of A
+     * and a column of B; bilinear} @param m rows @param k inner @param n columns
+     */
     public static General matmul(int m, int k, int n) {
         Shape a = Shape.tensor(m, k), b = Shape.tensor(k, n), c = Shape.tensor(m, n), d = Shape.pair(a, b);
         return Primitive.builtin("matmul", m + " " + k + " " + n, d, c, (x, xo, y, yo) -> {
             int bo = xo + m * k;
             for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    for (int l = 0; l < k; l++) s += x[xo + i * k + l] * x[bo + l * n + j];
-                    y[yo + i * n + j] = s;
-                }
+                for (int j = 0; j < n; j++) y[yo + i * n + j] = Sums.dot(x, xo + i * k, 1, x, bo + j, n, k);
         }, () -> bilinearJvp(Catad.matmul(m, k, n), d),
            () -> {
                // ((A, B), ct) ↦ (ct · Bᵀ, Aᵀ · ct)
@@ -151,7 +143,8 @@ public final class Prims {
     }
 
     /**
-     * {@return the constant linear map {@code [n]R → [m]R} of an m×n matrix (row-major); its transpose is the transposed matrix}
+     * {@return the constant linear map {@code [n]R → [m]R} of an m×n matrix (row-major), each row a
+     * {@link Sums#dot} with x; its transpose is the transposed matrix}
      * @param m rows @param n columns @param data the entries, row-major
      */
     public static General matrix(int m, int n, double[] data) {
@@ -162,11 +155,7 @@ public final class Prims {
         Shape in = Shape.vec(n), out = Shape.vec(m);
         var self = new General[1];
         self[0] = Primitive.builtin("matrix", m + " " + n + " " + Printer.numbers(c), in, out, (x, xo, y, yo) -> {
-            for (int i = 0; i < m; i++) {
-                double s = 0;
-                for (int j = 0; j < n; j++) s += c[i * n + j] * x[xo + j];
-                y[yo + i] = s;
-            }
+            for (int i = 0; i < m; i++) y[yo + i] = Sums.dot(c, i * n, 1, x, xo, 1, n);
         }, () -> compose(self[0].prog(), exr(in, in)), () -> compose(matrix(n, m, t).prog(), exr(in, out)), true);
         return self[0];
     }

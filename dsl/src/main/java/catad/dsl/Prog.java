@@ -224,7 +224,7 @@ public sealed interface Prog
         @Override public String toString() { return Printer.brief(this); }
     }
 
-    /** {@code sum : [n]A → A}, added in index order. @param n length @param a element */
+    /** {@code sum : [n]A → A}, each component added in the canonical order of {@link Sums}. @param n length @param a element */
     record Sum(int n, Shape a) implements Prog {
         public Sum { Check.length(n); Objects.requireNonNull(a); }
         @Override public Shape dom() { return Shape.arr(n, a); }

@@ -34,7 +34,7 @@ import java.util.function.ToDoubleFunction;
  * }
  *
  * <p>All results are deterministic: the same program and input give the same bits on every run
- * and thread (sums run in index order; transcendentals use {@link StrictMath}).
+ * and thread (sums run in the canonical order of {@link catad.dsl.Sums}; transcendentals use {@link StrictMath}).
  */
 public final class AD {
     private AD() {}

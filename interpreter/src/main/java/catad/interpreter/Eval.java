@@ -11,8 +11,10 @@ import catad.dsl.Shape;
  *
  * <p>Programs run on a batch of {@code b} inputs at once ({@code double[b · dim]}), so
  * {@code map f} over an array of {@code n} is {@code f} on a batch of {@code b · n}: array code runs
- * as loops over flat arrays, never one object per element. Sums run in index order, so results are
- * the same bits on every run and thread.
+ * as loops over flat arrays, never one object per element. Every sum ({@code sum}, {@code dot},
+ * {@code matvec}, {@code matmul}, {@code matrix}) runs in the one canonical order of
+ * {@link catad.dsl.Sums}, which a vectorized loop reproduces at any width, so results are the same
+ * bits on every run and thread, and in the JIT.
  */
 final class Eval {
     private Eval() {}

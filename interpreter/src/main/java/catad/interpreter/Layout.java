@@ -1,5 +1,6 @@
 package catad.interpreter;
 
+import catad.dsl.Sums;
 import java.util.Arrays;
 
 /**
@@ -56,13 +57,15 @@ final class Layout {
         return out;
     }
 
-    /** {@return the n elements of each of b arrays added in index order} */
+    /**
+     * {@return the n elements of each of b arrays added up: each of the d components is a sum of n
+     * numbers d apart, in the canonical order of {@link Sums}}
+     */
     static double[] sum(double[] x, int b, int n, int d) {
         var out = new double[b * d];
         for (int k = 0; k < b; k++) {
             int o = k * n * d;
-            for (int j = 0; j < n; j++)
-                for (int i = 0; i < d; i++) out[k * d + i] += x[o + j * d + i];
+            for (int i = 0; i < d; i++) out[k * d + i] = Sums.sum(x, o + i, d, n);
         }
         return out;
     }

@@ -140,6 +140,28 @@ final class Num {
         for (int i = 0; i < expected.length; i++) close(what + " row " + i, expected[i], actual[i], rtol);
     }
 
+    /**
+     * {@return t₀ + … + tₙ₋₁ in catad's canonical order ({@link catad.dsl.Sums}), written out plainly
+     * from its definition: eight running sums over blocks of 8, combined
+     * {@code ((a0+a4) + (a2+a6)) + ((a1+a5) + (a3+a7))}, then the rest in order}
+     */
+    static double canonicalSum(double... t) {
+        double[] a = new double[8];
+        int blocks = t.length / 8;
+        for (int b = 0; b < blocks; b++)
+            for (int l = 0; l < 8; l++) a[l] = a[l] + t[8 * b + l];
+        double s = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+        for (int j = 8 * blocks; j < t.length; j++) s = s + t[j];
+        return s;
+    }
+
+    /** {@return 0.0 + t₀ + … + tₙ₋₁, strictly left to right: what catad summed before its canonical order} */
+    static double leftToRightSum(double... t) {
+        double s = 0.0;
+        for (double e : t) s = s + e;
+        return s;
+    }
+
     /** Asserts the same bits, NaN payloads and signed zeros included. */
     static void sameBits(String what, double[] expected, double[] actual) {
         if (expected.length != actual.length) fail(what + ": lengths " + expected.length + " vs " + actual.length);
