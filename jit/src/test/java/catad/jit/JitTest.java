@@ -173,7 +173,9 @@ class JitTest {
         same(AD.hessian(compose(sum(Shape.vec(4)), map(4, compose(sin, exp)))), random(4, 34));
         Prog lse = compose(log, sum(v), map(n, exp));
         same(AD.grad(lse), random(n, 35));
-        Prog mlp = compose(dot(3), fork(constant(Shape.tensor(5), Shape.vec(3), 1, 2, 3), compose(map(3, tanh), matvec(3, 5))));
+        Shape wx = Shape.pair(Shape.tensor(3, 5), Shape.vec(5));
+        Prog mlp = compose(dot(3), fork(constant(wx, Shape.vec(3), 1, 2, 3), compose(map(3, tanh), matvec(3, 5))));
+        same(AD.grad(mlp), random(15 + 5, 37));
         same(mlp, random(15 + 5, 36));
     }
 
