@@ -406,7 +406,8 @@ final class Emit {
             }
             case Ir.Loop l -> {
                 hoist(l.body());
-                if (vectorizable(l)) vectorLoop(l);
+                if (interchangeable(l)) interchangedSum(l, (Ir.Store) l.body().get(0), (Ir.Reduce) ((Ir.Store) l.body().get(0)).e());
+                else if (vectorizable(l)) vectorLoop(l);
                 else counted(l.v(), 0, l.v().n, () -> inScope(() -> block(l.body())));
                 forgetWritesOf(List.of(s));
             }
@@ -896,6 +897,169 @@ final class Emit {
     }
 
     private BitSet bound() { return bound; }
+
+    // ---------------------------------------------------------------- sums along the outer index
+
+    /**
+     * {@return whether a loop over j storing {@code Σᵢ body(i, j)} at unit stride in j should run
+     * with the loops swapped}: when the body is unit-stride in j (a matrix walked by columns,
+     * {@code Aᵀ·v}; a sum of arrays), rows are walked in memory order and j runs on vectors.
+     */
+    private boolean interchangeable(Ir.Loop l) {
+        if (lanes == 0 || l.v().n < lanes || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) return false;
+        if (st.ix().coeff(l.v()) != 1 || !(st.e() instanceof Ir.Reduce r) || r.op != Ir.Red.SUM || r.v.n < 8) return false;
+        return !r.body.reads.get(st.b().id) && vectorOk(r.body, l.v(), new IdentityHashMap<>());
+    }
+
+    /**
+     * {@code out[j] = Σᵢ body(i, j)} for all j, in the canonical order of each sum, rows outside:
+     * eight rows of partial sums in the workspace (row {@code i mod 8} takes term i), the rows added
+     * along j on vectors, then per j the tree {@code ((r0+r4)+(r2+r6))+((r1+r5)+(r3+r7))} and the
+     * remaining terms in order — the bits of eight running partial sums, as everywhere.
+     */
+    private void interchangedSum(Ir.Loop l, Ir.Store st, Ir.Reduce r) {
+        usedVectors = true;
+        Var j = l.v(), i = r.v;
+        int nj = j.n, ni = i.n, n8 = ni / 8 * 8, jb = nj / lanes * lanes;
+        int acc = wsSize;
+        wsSize += 8 * nj;
+        cb.aload(WS);
+        cb.loadConstant(acc);
+        cb.loadConstant(acc + 8 * nj);
+        cb.dconst_0();
+        cb.invokestatic(ClassDesc.of("java.util.Arrays"), "fill", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int, CD_int, CD_double));
+        int row = cb.allocateLocal(TypeKind.INT);
+        counted(i, 0, n8, () -> inScope(() -> {
+            hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
+            cb.iload(varSlot.get(i));
+            cb.loadConstant(7);
+            cb.iand();
+            cb.loadConstant(nj);
+            cb.imul();
+            cb.loadConstant(acc);
+            cb.iadd();
+            cb.istore(row);
+            alongJ(j, jb, nj, () -> {
+                int t = vec(r.body, j, new IdentityHashMap<>());
+                cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                cb.aload(WS);
+                rowPlusJ(row, j);
+                cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
+                cb.aload(t);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+                cb.aload(WS);
+                rowPlusJ(row, j);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+            }, () -> {
+                int t = value(r.body);
+                cb.aload(WS);
+                rowPlusJ(row, j);
+                cb.dup2();
+                cb.daload();
+                push(r.body, t);
+                cb.dadd();
+                cb.dastore();
+            });
+        }));
+        int[] order = {0, 4, 2, 6, 1, 5, 3, 7};
+        alongJ(j, jb, nj, () -> {
+            int[] p = new int[8];
+            for (int k : order) {
+                cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                cb.aload(WS);
+                cb.loadConstant(acc + k * nj);
+                cb.iload(varSlot.get(j));
+                cb.iadd();
+                cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
+                p[k] = cb.allocateLocal(TypeKind.REFERENCE);
+                cb.astore(p[k]);
+            }
+            int s = cb.allocateLocal(TypeKind.REFERENCE);
+            cb.aload(p[0]); cb.aload(p[4]); cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.aload(p[2]); cb.aload(p[6]); cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.aload(p[1]); cb.aload(p[5]); cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.aload(p[3]); cb.aload(p[7]); cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.astore(s);
+            counted(i, n8, ni, () -> inScope(() -> {
+                int t = vec(r.body, j, new IdentityHashMap<>());
+                cb.aload(s);
+                cb.aload(t);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+                cb.astore(s);
+            }));
+            cb.aload(s);
+            array(st.b());
+            index(st.b(), st.ix());
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+        }, () -> {
+            int[] p = new int[8];
+            for (int k : order) {
+                cb.aload(WS);
+                cb.loadConstant(acc + k * nj);
+                cb.iload(varSlot.get(j));
+                cb.iadd();
+                cb.daload();
+                p[k] = store();
+            }
+            int s = cb.allocateLocal(TypeKind.DOUBLE);
+            cb.dload(p[0]); cb.dload(p[4]); cb.dadd();
+            cb.dload(p[2]); cb.dload(p[6]); cb.dadd();
+            cb.dadd();
+            cb.dload(p[1]); cb.dload(p[5]); cb.dadd();
+            cb.dload(p[3]); cb.dload(p[7]); cb.dadd();
+            cb.dadd();
+            cb.dadd();
+            cb.dstore(s);
+            counted(i, n8, ni, () -> inScope(() -> {
+                int t = value(r.body);
+                cb.dload(s);
+                push(r.body, t);
+                cb.dadd();
+                cb.dstore(s);
+            }));
+            array(st.b());
+            index(st.b(), st.ix());
+            cb.dload(s);
+            cb.dastore();
+        });
+        written(st.b());
+    }
+
+    private void rowPlusJ(int row, Var j) {
+        cb.iload(row);
+        cb.iload(varSlot.get(j));
+        cb.iadd();
+    }
+
+    /** {@code for j < jb step lanes: vector; for j < nj: scalar}, j bound in both. */
+    private void alongJ(Var j, int jb, int nj, Runnable vector, Runnable scalar) {
+        int slot = cb.allocateLocal(TypeKind.INT);
+        varSlot.put(j, slot);
+        bound.set(j.id);
+        cb.iconst_0();
+        cb.istore(slot);
+        Label top = cb.newLabel(), tail = cb.newLabel(), end = cb.newLabel();
+        cb.labelBinding(top);
+        cb.iload(slot);
+        cb.loadConstant(jb);
+        cb.if_icmpge(tail);
+        inScope(vector);
+        cb.iinc(slot, lanes);
+        cb.goto_(top);
+        cb.labelBinding(tail);
+        cb.iload(slot);
+        cb.loadConstant(nj);
+        cb.if_icmpge(end);
+        inScope(scalar);
+        cb.iinc(slot, 1);
+        cb.goto_(tail);
+        cb.labelBinding(end);
+        bound.clear(j.id);
+        varSlot.remove(j);
+    }
 
     /**
      * The canonical sum on vectors: {@code 8 / lanes} vector accumulators hold the eight partial

@@ -56,6 +56,7 @@ final class ContractRuns {
     static TreeSet<String> properties(Class<?> cls) {
         var names = new TreeSet<String>();
         for (Method m : cls.getMethods()) if (m.isAnnotationPresent(Property.class)) names.add(m.getName());
+        for (Method m : cls.getDeclaredMethods()) if (m.isAnnotationPresent(Property.class)) names.add(m.getName());
         return names;
     }
 
