@@ -92,6 +92,20 @@ class JitTest {
         same(matmul(9, 17, 11), random(9 * 17 + 17 * 11, 98));
     }
 
+    /** Sums along an outer index (a matrix by columns, a sum of arrays) run rows-outside on vectors, with each sum's canonical bits. */
+    @Test void sumsAlongTheOuterIndex() {
+        for (int[] mn : new int[][] {{8, 8}, {9, 5}, {17, 33}, {3, 40}, {64, 7}, {100, 100}}) {
+            int m = mn[0], n = mn[1];
+            Shape a = Shape.tensor(m, n), v = Shape.vec(m);
+            same(sum(a), random(m * n, m + n));
+            if (Vectors.LANES > 0 && n >= Vectors.LANES)   // rows of eight partial sums in the workspace: the interchanged loop ran
+                assertEquals(8 * n, Jit.compile(sum(a)).workspaceSize(), () -> Jit.compile(sum(a)).toString());
+            same(compose(matvec(n, m), cross(transpose(m, n, catad.dsl.Shape.R), id(v))), random(m * n + m, m * n));
+            same(compose(sum(a), map(m, map(n, compose(square, offset(0.25))))), random(m * n, 3 * m));
+            same(compose(sum(Shape.arr(m, Shape.arr(n, Shape.pair(Shape.R, Shape.R)))), map(m, map(n, fork(sin, square)))), random(m * n, 5 * m));
+        }
+    }
+
     /** max, min, relu and maximum run on vectors: their lanewise forms treat NaN and ±0 as Math.max/min do. */
     @Test void maxMinAndReluOnVectorsKeepNaNAndSignedZeros() {
         double[] special = {-0.0, 0.0, Double.NaN, 1, -1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE, 3, -2, 0.0, -0.0, Double.NaN, 7, -7};
