@@ -69,6 +69,11 @@ public final class Jit {
     /** {@return the kernel of f compiled with these options, cached like {@link #compile(Prog)}} @param f a program @param options how */
     public static Kernel compile(Prog f, Options options) {
         if (f == null) throw new CatadException("compile: the program is null");
+        // a program's hash and equality recurse over it: deep programs need Deep's big stack
+        return Deep.run("jit", () -> cached(f, options));
+    }
+
+    private static Kernel cached(Prog f, Options options) {
         var key = Tuple.of(f, options);
         Kernel k = KERNELS.get(key);
         if (k != null) return k;
@@ -79,6 +84,10 @@ public final class Jit {
     }
 
     private static Kernel derived(String what, Prog f, java.util.function.Function<Prog, Prog> derive) {
+        return Deep.run("jit", () -> derivedCached(what, f, derive));
+    }
+
+    private static Kernel derivedCached(String what, Prog f, java.util.function.Function<Prog, Prog> derive) {
         var key = Tuple.of(what, f);
         Kernel k = DERIVED.get(key);
         if (k != null) return k;
@@ -106,10 +115,10 @@ public final class Jit {
 
     /** {@return (f x, f'(x) dx), by the compiled program {@code AD.jvp(f)}} @param f a program @param x the point @param dx a tangent */
     public static Tuple2<double[], double[]> jvp(Prog f, double[] x, double[] dx) {
-        checkLength(f.dom(), x, "input");
-        checkLength(f.dom(), dx, "tangent");
+        checkLength(dom(f), x, "input");
+        checkLength(dom(f), dx, "tangent");
         double[] ydy = derived("jvp", f, AD::jvp).apply(concat(x, dx));
-        int m = f.cod().dim();
+        int m = cod(f).dim();
         return Tuple.of(Arrays.copyOfRange(ydy, 0, m), Arrays.copyOfRange(ydy, m, 2 * m));
     }
 
@@ -119,22 +128,22 @@ public final class Jit {
      * @param f a program @param x the point
      */
     public static Tuple2<double[], Function1<double[], double[]>> linearize(Prog f, double... x) {
-        checkLength(f.dom(), x, "input");
+        checkLength(dom(f), x, "input");
         double[] x0 = x.clone();
         double[] y = eval(f, x0);
         Kernel k = derived("jvp", f, AD::jvp);
-        int m = f.cod().dim();
+        int m = cod(f).dim();
         return Tuple.of(y, dx -> {
-            checkLength(f.dom(), dx, "tangent");
+            checkLength(dom(f), dx, "tangent");
             return Arrays.copyOfRange(k.apply(concat(x0, dx)), m, 2 * m);
         });
     }
 
     /** {@return the Jacobian at x by forward mode, {@code J[i][j] = ∂fᵢ/∂xⱼ}} @param f a program @param x the point */
     public static double[][] jacfwd(Prog f, double... x) {
-        checkLength(f.dom(), x, "input");
+        checkLength(dom(f), x, "input");
         Kernel k = derived("jvp", f, AD::jvp);
-        int n = x.length, m = f.cod().dim();
+        int n = x.length, m = cod(f).dim();
         var in = new double[2 * n];
         var out = new double[2 * m];
         System.arraycopy(x, 0, in, 0, n);
@@ -152,19 +161,19 @@ public final class Jit {
 
     /** {@return (f x, ct ↦ f'(x)ᵀ ct)} @param f a program @param x the point */
     public static Tuple2<double[], Function1<double[], double[]>> vjp(Prog f, double... x) {
-        checkLength(f.dom(), x, "input");
+        checkLength(dom(f), x, "input");
         double[] x0 = x.clone();
         Kernel k = derived("vjp", f, AD::vjp);
         return Tuple.of(eval(f, x0), ct -> {
-            checkLength(f.cod(), ct, "cotangent");
+            checkLength(cod(f), ct, "cotangent");
             return k.apply(concat(x0, ct));
         });
     }
 
     /** {@return f'(x)ᵀ ct, by the compiled program {@code AD.vjp(f)}} @param f a program @param x the point @param ct a cotangent of the output */
     public static double[] vjp(Prog f, double[] x, double[] ct) {
-        checkLength(f.dom(), x, "input");
-        checkLength(f.cod(), ct, "cotangent");
+        checkLength(dom(f), x, "input");
+        checkLength(cod(f), ct, "cotangent");
         return derived("vjp", f, AD::vjp).apply(concat(x, ct));
     }
 
@@ -183,9 +192,9 @@ public final class Jit {
 
     /** {@return the Jacobian at x by reverse mode} @param f a program @param x the point */
     public static double[][] jacrev(Prog f, double... x) {
-        checkLength(f.dom(), x, "input");
+        checkLength(dom(f), x, "input");
         Kernel k = derived("vjp", f, AD::vjp);
-        int n = x.length, m = f.cod().dim();
+        int n = x.length, m = cod(f).dim();
         var in = new double[n + m];
         System.arraycopy(x, 0, in, 0, n);
         var jac = new double[m][];
@@ -202,7 +211,7 @@ public final class Jit {
     /** {@return the Hessian of a program to R at x: the compiled forward derivative of the gradient program} @param f a program {@code A → R} @param x the point */
     public static double[][] hessian(Prog f, double... x) {
         requireScalar(f, "hessian");
-        checkLength(f.dom(), x, "input");
+        checkLength(dom(f), x, "input");
         Kernel k = derived("hvp", f, AD::hvp);
         int n = x.length;
         var in = new double[2 * n];
@@ -221,8 +230,8 @@ public final class Jit {
     /** {@return the Hessian-vector product ∇²f(x) v, by the compiled {@code AD.hvp(f)}} @param f a program {@code A → R} @param x the point @param v a direction */
     public static double[] hvp(Prog f, double[] x, double[] v) {
         requireScalar(f, "hvp");
-        checkLength(f.dom(), x, "input");
-        checkLength(f.dom(), v, "direction");
+        checkLength(dom(f), x, "input");
+        checkLength(dom(f), v, "direction");
         return derived("hvp", f, AD::hvp).apply(concat(x, v));
     }
 
@@ -259,8 +268,8 @@ public final class Jit {
 
     /** {@return a compiled program R → R as a {@code DoubleUnaryOperator}} @param f a program {@code R → R} */
     public static DoubleUnaryOperator unary(Prog f) {
-        if (!f.dom().equals(Shape.R) || !f.cod().equals(Shape.R))
-            throw new CatadException("unary needs a program R → R, got " + f.dom() + " → " + f.cod() + ": " + Printer.brief(f));
+        if (!dom(f).equals(Shape.R) || !cod(f).equals(Shape.R))
+            throw new CatadException("unary needs a program R → R, got " + dom(f) + " → " + cod(f) + ": " + Printer.brief(f));
         Kernel k = compile(f);
         return x -> k.apply(x)[0];
     }
@@ -305,6 +314,10 @@ public final class Jit {
 
     // ---------------------------------------------------------------- checks
 
+    private static Shape dom(Prog f) { return Deep.run("jit", f::dom); }
+
+    private static Shape cod(Prog f) { return Deep.run("jit", f::cod); }
+
     private static double[] concat(double[] a, double[] b) {
         var c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
@@ -312,8 +325,8 @@ public final class Jit {
     }
 
     private static void requireScalar(Prog f, String what) {
-        if (!Deep.run(what, () -> f.cod().equals(Shape.R)))
-            throw new CatadException(what + " needs a program with output R, but " + Printer.brief(f) + " gives " + f.cod());
+        if (!cod(f).equals(Shape.R))
+            throw new CatadException(what + " needs a program with output R, but " + Printer.brief(f) + " gives " + cod(f));
     }
 
     private static void checkLength(Shape s, double[] t, String what) {
