@@ -629,7 +629,8 @@ final class Emit {
             }
             case Ir.Sel s -> slot = select(s);
             case Ir.Reduce r -> {
-                boolean vector = lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>());
+                boolean vector = lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>())
+                        && vecMathCalls(List.of(r.body), r.v) <= MAX_VECMATH_CALLS;
                 slot = r.op == Ir.Red.MAX ? (vector ? vectorMax(r) : max(r)) : vector ? vectorSum(r) : sum(r);
             }
         }
@@ -800,7 +801,30 @@ final class Emit {
             writes.set(st.b().id);
         }
         for (S s : l.body()) if (((Ir.Store) s).e().reads.intersects(writes)) return false;
-        return true;
+        var roots = new ArrayList<E>();
+        for (S s : l.body()) roots.add(((Ir.Store) s).e());
+        return vecMathCalls(roots, l.v()) <= MAX_VECMATH_CALLS;
+    }
+
+    /**
+     * At most this many {@link VecMath} calls in one vector loop: beyond about that much Vector API
+     * code in one method C2 stops inlining, and vectors that are not inlined are boxed objects,
+     * slower than scalar code. (A loop with more runs as scalar code, with the same bits.)
+     */
+    private static final int MAX_VECMATH_CALLS = 1;
+
+    /** {@return how many distinct {@link VecMath} calls along v the expressions need} */
+    private int vecMathCalls(List<E> roots, Var v) {
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(roots);
+        int calls = 0;
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!e.vars.get(v.id) || !seen.add(e)) continue;
+            if (e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath ")) calls++;
+            stack.addAll(e.kids());
+        }
+        return calls;
     }
 
     /** {@return whether e can be computed on vectors along v, with the same bits in every lane as the scalar code} */
@@ -822,10 +846,11 @@ final class Emit {
     }
 
     /**
-     * {@return how a unary primitive runs on vectors: "square", "abs", "recip", or the name of a
+     * {@return how a unary primitive runs on vectors: "square", "abs", "recip", "relu", "vecmath f"
+     * (catad's own {@link VecMath}, StrictMath's bits in every lane), or the name of a
      * {@code VectorOperators} lanewise operation; null when it does not}. {@code sqrt} is correctly
-     * rounded in both; the transcendentals only with {@code fastMath}, since the Vector API's
-     * versions differ from {@link StrictMath} in the last bits.
+     * rounded in both; the Vector API's own transcendentals only with {@code fastMath}, since they
+     * differ from {@link StrictMath} in the last bits.
      */
     private String unaryOp(Primitive.Unary p) {
         if (p.equals(catad.dsl.Prims.SQUARE)) return "square";
@@ -833,7 +858,15 @@ final class Emit {
         if (p.equals(catad.dsl.Prims.RECIP)) return "recip";
         if (p.equals(catad.dsl.Prims.SQRT)) return "SQRT";
         if (p.equals(catad.dsl.Prims.RELU)) return "relu";
-        if (!fastMath) return null;
+        if (!fastMath) {
+            // StrictMath's bits on vectors (VecMath); two-lane masks are slow on x86, so only from four lanes
+            if (lanes < 4) return null;
+            if (p.equals(catad.dsl.Prims.EXP)) return "vecmath exp";
+            if (p.equals(catad.dsl.Prims.LOG)) return "vecmath log";
+            if (p.equals(catad.dsl.Prims.EXPM1)) return "vecmath expm1";
+            // tanh is exact too, but too large for C2 to inline into a kernel: its vectors would be boxed
+            return null;
+        }
         if (p.equals(catad.dsl.Prims.EXP)) return "EXP";
         if (p.equals(catad.dsl.Prims.LOG)) return "LOG";
         if (p.equals(catad.dsl.Prims.SIN)) return "SIN";
@@ -908,7 +941,8 @@ final class Emit {
     private boolean interchangeable(Ir.Loop l) {
         if (lanes == 0 || l.v().n < lanes || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) return false;
         if (st.ix().coeff(l.v()) != 1 || !(st.e() instanceof Ir.Reduce r) || r.op != Ir.Red.SUM || r.v.n < 8) return false;
-        return !r.body.reads.get(st.b().id) && vectorOk(r.body, l.v(), new IdentityHashMap<>());
+        return !r.body.reads.get(st.b().id) && vectorOk(r.body, l.v(), new IdentityHashMap<>())
+                && vecMathCalls(List.of(r.body), l.v()) <= MAX_VECMATH_CALLS;
     }
 
     /**
@@ -1235,6 +1269,14 @@ final class Emit {
                         cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
                         cb.aload(x);
                         cb.invokevirtual(CD_DOUBLE_VECTOR, "div", VEC_BINARY);
+                    }
+                    case String m when m.startsWith("vecmath ") -> {
+                        // through a constant method handle: C2 inlines it late, after the kernel's own vector code
+                        var mt = MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_DOUBLE_VECTOR);
+                        cb.ldc(java.lang.constant.MethodHandleDesc.ofMethod(java.lang.constant.DirectMethodHandleDesc.Kind.STATIC,
+                                ClassDesc.of("catad.jit.VecMath"), m.substring(8), mt));
+                        cb.aload(x);
+                        cb.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", mt);
                     }
                     default -> {
                         cb.aload(x);
