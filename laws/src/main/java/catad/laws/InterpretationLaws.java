@@ -14,4 +14,4 @@ package catad.laws;
  * An interpretation that runs programs (a {@link ProgramInterpretation}) also implements
  * {@link DerivativeLaws}.
  */
-public interface InterpretationLaws extends CategoryLaws, MonoidalLaws, CartesianLaws, CocartesianLaws, ArrayLaws, TransposeLaws {}
+public interface InterpretationLaws extends CategoryLaws, MonoidalLaws, CartesianLaws, CocartesianLaws, ArrayLaws, ControlLaws, TransposeLaws {}

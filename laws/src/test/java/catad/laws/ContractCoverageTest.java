@@ -20,7 +20,7 @@ class ContractCoverageTest {
     static final List<Class<?>> CONTRACT_CLASSES = List.of(EvalLaws.class, SimplifiedLaws.class, ParsedTextLaws.class,
             JvpLaws.class, VjpLaws.class, JvpProgramLaws.class, VjpProgramLaws.class, JvpOfJvpLaws.class, JvpOfVjpLaws.class,
             PrintParseLaws.class, TextAgreementLaws.class, DerivativeProgramAgreementLaws.class, ReverseProgramAgreementLaws.class,
-            JitLaws.class, JitAgreementLaws.class);
+            JitLaws.class, JitAgreementLaws.class, SimplifiedAgreementLaws.class);
 
     static final int TRIES = 25;
 
