@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VecMathTest {
 
-    /** {@code -Dcatad.test.soak=true}: a million random inputs per set, the timing, and a fresh JVM per width (minutes, not seconds). */
+    /** {@code -Dcatad.test.soak=true}: a million random inputs per set and 128-bit vectors too (minutes, not seconds). */
     static final boolean SOAK = Boolean.getBoolean("catad.test.soak");
     static final int REPEATS = 10_000;
     static final int RANDOM_SET = SOAK ? 1 << 20 : 1 << 15;
@@ -50,38 +50,6 @@ class VecMathTest {
     /** The width this JVM compiles for: the preferred one (at most 512 bits, at least 256). */
     static int mainWidth() {
         return Math.max(256, Math.min(VecMathHarness.preferredWidth(), VecMathHarness.widths().getLast()));
-    }
-
-    /** Not an assertion: the time per element of each function against StrictMath's. First, so that C2 sees one species. */
-    @Test @Order(1) void timing() {
-        assumeTrue(SOAK, "timing only in a soak run (-Dcatad.test.soak=true)");
-        int n = 1_000_000, width = mainWidth();
-        var r = new SplittableRandom(3);
-        for (String function : VecMathHarness.FUNCTIONS) {
-            double[] x = switch (function) {
-                case "exp" -> VecMathHarness.uniform(r, n, -20, 20);
-                case "log" -> VecMathHarness.uniform(r, n, 0, 10);
-                default -> VecMathHarness.uniform(r, n, -3, 3);
-            };
-            double[] y = new double[n];
-            VecMathHarness.Loop vector = VecMathHarness.loop(function, width);
-            double scalarTime = best(() -> VecMathHarness.strictLoop(function, x, y));
-            double vectorTime = best(() -> vector.run(x, y));
-            System.out.printf("VecMath.%s, %d elements: StrictMath %.2f ns each, %d-bit vectors %.2f ns each: %.1fx%n",
-                    function, n, scalarTime / n, width, vectorTime / n, scalarTime / vectorTime);
-        }
-    }
-
-    /** {@return the best of 15 timed runs in nanoseconds, after 30 to warm up} */
-    private static double best(Runnable run) {
-        for (int i = 0; i < 30; i++) run.run();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 15; i++) {
-            long t = System.nanoTime();
-            run.run();
-            best = Math.min(best, System.nanoTime() - t);
-        }
-        return best;
     }
 
     @ParameterizedTest @Order(2)
@@ -141,7 +109,6 @@ class VecMathTest {
     }
 
     @Test @Order(4) void givesStrictMathsBitsWhenCompiledForOtherWidthsAlone() throws Exception {
-        assumeTrue(SOAK, "a fresh JVM per width only in a soak run (-Dcatad.test.soak=true)");
         for (int width : VecMathHarness.widths())
             if (width >= 256 && width != mainWidth() && width <= VecMathHarness.preferredWidth())
                 System.out.println("VecMath, " + width + "-bit vectors alone, C2: " + child("compiled", String.valueOf(width)));
