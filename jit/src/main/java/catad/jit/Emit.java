@@ -73,6 +73,9 @@ final class Emit {
     private static final ClassDesc CD_SYSTEM = ClassDesc.of("java.lang.System");
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_DOUBLES, CD_DOUBLES);
 
+    /** {@code -Dcatad.jit.trace=true}: say on stderr how each loop is compiled. */
+    private static final boolean TRACE = Boolean.getBoolean("catad.jit.trace");
+
     /** The arguments' slots in the static methods that hold the code. */
     private static final int X = 0, Y = 1, WS = 2;
     private static final MethodTypeDesc PART = MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_DOUBLES, CD_DOUBLES);
@@ -406,6 +409,9 @@ final class Emit {
             }
             case Ir.Loop l -> {
                 hoist(l.body());
+                if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " of " + l.body().size() + " statements ("
+                        + l.body().stream().map(t -> t.getClass().getSimpleName()).toList() + "): "
+                        + (interchangeable(l) ? "interchanged" : vectorizable(l) ? "vector" : "scalar"));
                 if (interchangeable(l)) interchangedSum(l, (Ir.Store) l.body().get(0), (Ir.Reduce) ((Ir.Store) l.body().get(0)).e());
                 else if (vectorizable(l)) vectorLoop(l);
                 else counted(l.v(), 0, l.v().n, () -> inScope(() -> block(l.body())));

@@ -404,17 +404,18 @@ final class Lower {
                 var ab = (Shape.Pair) s;
                 yield new Pair(share(p.l(), ab.left()), share(p.r(), ab.right()));
             }
-            case Arr a -> cheap(a.elem()) ? a : memory(a, s);
+            case Arr a -> cheap(a.elem(), a.v()) ? a : memory(a, s);
         };
     }
 
-    private static boolean cheap(Val x) {
+    /** {@return whether each element costs at most a load}: values that do not depend on the index are computed once, outside any loop. */
+    private static boolean cheap(Val x, Var v) {
         return switch (x) {
-            case Num n -> n.e() instanceof Ir.Load || n.e() instanceof Ir.Num;
+            case Num n -> n.e() instanceof Ir.Load || n.e() instanceof Ir.Num || !n.e().vars.get(v.id);
             case Unit u -> true;
             case Mem m -> true;
-            case Pair p -> cheap(p.l()) && cheap(p.r());
-            case Arr a -> cheap(a.elem());
+            case Pair p -> cheap(p.l(), v) && cheap(p.r(), v);
+            case Arr a -> cheap(a.elem(), v) && cheap(a.elem(), a.v());
         };
     }
 
@@ -432,8 +433,11 @@ final class Lower {
     private void storeInto(List<S> into, Val x, Buf b, Ix off, Shape s) {
         if (s.dim() == 0) return;
         if (x instanceof Mem m) {
-            if (m.b() != b || !m.off().equals(off)) into.add(new Ir.Copy(m.b(), m.off(), b, off, s.dim()));
-            return;
+            if (m.b() == b && m.off().equals(off)) return;
+            // a few numbers are moved as loads and stores, so that a loop of them can still run on vectors
+            if (s.dim() > 4) { into.add(new Ir.Copy(m.b(), m.off(), b, off, s.dim())); return; }
+            x = open(x, s);
+            if (x instanceof Mem) { into.add(new Ir.Copy(m.b(), m.off(), b, off, s.dim())); return; }
         }
         switch (s) {
             case Shape.Real r -> into.add(new Ir.Store(b, off, num(x)));
