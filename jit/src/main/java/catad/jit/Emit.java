@@ -679,23 +679,40 @@ final class Emit {
             cb.dstore(s);
         } else {
             int[] part = r.body.weight <= UNROLLED_SUM_BODY ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
-            cb.dload(part[0]); cb.dload(part[4]); cb.dadd();
-            cb.dload(part[2]); cb.dload(part[6]); cb.dadd();
-            cb.dadd();
-            cb.dload(part[1]); cb.dload(part[5]); cb.dadd();
-            cb.dload(part[3]); cb.dload(part[7]); cb.dadd();
-            cb.dadd();
-            cb.dadd();
-            cb.dstore(s);
+            combine(part, s);
         }
-        counted(r.v, n8, n, () -> inScope(() -> {
+        addRemaining(r, n8, n, s);
+        return s;
+    }
+
+    /** {@return a new local holding {@code ((p0+p4)+(p2+p6))+((p1+p5)+(p3+p7))} of the eight partial sums} */
+    private int combine(int[] part) {
+        int s = cb.allocateLocal(TypeKind.DOUBLE);
+        combine(part, s);
+        return s;
+    }
+
+    /** Stores the canonical combination of the eight partial sums in local s. */
+    private void combine(int[] part, int s) {
+        cb.dload(part[0]); cb.dload(part[4]); cb.dadd();
+        cb.dload(part[2]); cb.dload(part[6]); cb.dadd();
+        cb.dadd();
+        cb.dload(part[1]); cb.dload(part[5]); cb.dadd();
+        cb.dload(part[3]); cb.dload(part[7]); cb.dadd();
+        cb.dadd();
+        cb.dadd();
+        cb.dstore(s);
+    }
+
+    /** Adds the terms {@code from … to-1} of r's sum to local s, one by one in order: the tail after the blocks of eight. */
+    private void addRemaining(Ir.Reduce r, int from, int to, int s) {
+        counted(r.v, from, to, () -> inScope(() -> {
             int t = value(r.body);
             cb.dload(s);
             push(r.body, t);
             cb.dadd();
             cb.dstore(s);
         }));
-        return s;
     }
 
     /** Bodies up to this many nodes are written eight times, one per partial sum, each in a local. */
@@ -1044,22 +1061,8 @@ final class Emit {
                 cb.daload();
                 p[k] = store();
             }
-            int s = cb.allocateLocal(TypeKind.DOUBLE);
-            cb.dload(p[0]); cb.dload(p[4]); cb.dadd();
-            cb.dload(p[2]); cb.dload(p[6]); cb.dadd();
-            cb.dadd();
-            cb.dload(p[1]); cb.dload(p[5]); cb.dadd();
-            cb.dload(p[3]); cb.dload(p[7]); cb.dadd();
-            cb.dadd();
-            cb.dadd();
-            cb.dstore(s);
-            counted(i, n8, ni, () -> inScope(() -> {
-                int t = value(r.body);
-                cb.dload(s);
-                push(r.body, t);
-                cb.dadd();
-                cb.dstore(s);
-            }));
+            int s = combine(p);
+            addRemaining(r, n8, ni, s);
             array(st.b());
             index(st.b(), st.ix());
             cb.dload(s);
@@ -1154,22 +1157,8 @@ final class Emit {
             cb.invokevirtual(CD_DOUBLE_VECTOR, "lane", MethodTypeDesc.of(CD_double, CD_int));
             part[l] = store();
         }
-        int s = cb.allocateLocal(TypeKind.DOUBLE);
-        cb.dload(part[0]); cb.dload(part[4]); cb.dadd();
-        cb.dload(part[2]); cb.dload(part[6]); cb.dadd();
-        cb.dadd();
-        cb.dload(part[1]); cb.dload(part[5]); cb.dadd();
-        cb.dload(part[3]); cb.dload(part[7]); cb.dadd();
-        cb.dadd();
-        cb.dadd();
-        cb.dstore(s);
-        counted(v, n8, n, () -> inScope(() -> {
-            int t = value(r.body);
-            cb.dload(s);
-            push(r.body, t);
-            cb.dadd();
-            cb.dstore(s);
-        }));
+        int s = combine(part);
+        addRemaining(r, n8, n, s);
         return s;
     }
 
