@@ -358,9 +358,9 @@ public final class Demo {
         return pipe(fork(id(v), maximum(n)), fork(exr(v, R), logSum), add);
     }
 
-    /** {@return the best of five timed runs, in ms, after five untimed ones} */
+    /** {@return the best of five timed runs, in ms, after thirty untimed ones (so that the JVM has compiled the kernel)} */
     private static double best(Runnable r) {
-        for (int i = 0; i < 5; i++) r.run();
+        for (int i = 0; i < 30; i++) r.run();
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             long t = System.nanoTime();
