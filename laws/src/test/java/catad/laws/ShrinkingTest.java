@@ -41,19 +41,19 @@ class ShrinkingTest {
     static class Falsified {
         @Provide Arbitrary<Prog> programs() { return Generators.shapes().flatMap(Generators::programs); }
 
-        @Property(tries = 10_000) void noTranspose(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Transpose); }
+        @Property(tries = 10_000, seed = "20261202") void noTranspose(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Transpose); }
 
-        @Property(tries = 10_000) void noCond(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Cond); }
+        @Property(tries = 10_000, seed = "20261202") void noCond(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Cond); }
 
-        @Property(tries = 10_000) void noWhile(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.While); }
+        @Property(tries = 10_000, seed = "20261202") void noWhile(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.While); }
 
-        @Property(tries = 10_000) void noMapAccumR(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.MapAccum m && m.reverse()); }
+        @Property(tries = 10_000, seed = "20261202") void noMapAccumR(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.MapAccum m && m.reverse()); }
 
         /**
          * Not {@code log}: a {@code cond} whose then-branch is {@code log} of its test is a local
          * minimum for it (no simpler recipe keeps a {@code log}), three times the smallest size.
          */
-        @Property(tries = 10_000) void noSqrt(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Prim(Primitive q) && q.equals(catad.dsl.Prims.SQRT)); }
+        @Property(tries = 10_000, seed = "20261202") void noSqrt(@ForAll("programs") Prog f) { absent(f, p -> p instanceof Prog.Prim(Primitive q) && q.equals(catad.dsl.Prims.SQRT)); }
 
         @Provide Arbitrary<Tuple3<Prog, double[], double[]>> withBadPrimitive() {
             var config = Generators.Config.DEFAULT.plus(List.of(BAD_SOFTSIGN));
@@ -62,7 +62,7 @@ class ShrinkingTest {
         }
 
         /** The derivative law, with a user primitive whose derivative lacks a square. */
-        @Property(tries = 10_000) void jvpMatchesFiniteDifferences(@ForAll("withBadPrimitive") Tuple3<Prog, double[], double[]> c) {
+        @Property(tries = 10_000, seed = "20261202") void jvpMatchesFiniteDifferences(@ForAll("withBadPrimitive") Tuple3<Prog, double[], double[]> c) {
             Prog f = c.get1();
             var jac = FiniteDifferences.jacobian(y -> AD.eval(f, y), c.get2(), f.cod().dim());
             double[] jvp = AD.jvp(f, c.get2(), c.get3())._2, fd = jac.apply(c.get3()), scale = jac.scale(c.get3());
