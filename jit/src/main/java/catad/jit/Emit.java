@@ -726,6 +726,23 @@ final class Emit {
             cb.dconst_0();
             cb.dstore(acc[l]);
         }
+        blocksOfEight(r.v, n8, 8, 1, l -> {
+            int a = acc[l];
+            int t = value(r.body);
+            cb.dload(a);
+            push(r.body, t);
+            cb.dadd();
+            cb.dstore(a);
+        });
+        return acc;
+    }
+
+    /**
+     * {@code for (j = 0; j < n8; j += 8)}, and in the body {@code copies} copies of {@code copy},
+     * copy c with v bound to {@code j + c·step} and a scope of its own: the loop over blocks of
+     * eight terms that every canonical sum runs, whether a copy is one term or one vector of terms.
+     */
+    private void blocksOfEight(Var v, int n8, int copies, int step, java.util.function.IntConsumer copy) {
         int j = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
         cb.iconst_0();
         cb.istore(j);
@@ -734,28 +751,21 @@ final class Emit {
         cb.iload(j);
         cb.loadConstant(n8);
         cb.if_icmpge(done);
-        varSlot.put(r.v, at);
-        bound.set(r.v.id);
-        for (int l = 0; l < 8; l++) {
-            int a = acc[l], k = l;
+        varSlot.put(v, at);
+        bound.set(v.id);
+        for (int c = 0; c < copies; c++) {
+            int which = c;
             cb.iload(j);
-            cb.loadConstant(k);
+            cb.loadConstant(c * step);
             cb.iadd();
             cb.istore(at);
-            inScope(() -> {
-                int t = value(r.body);
-                cb.dload(a);
-                push(r.body, t);
-                cb.dadd();
-                cb.dstore(a);
-            });
+            inScope(() -> copy.accept(which));
         }
-        bound.clear(r.v.id);
-        varSlot.remove(r.v);
+        bound.clear(v.id);
+        varSlot.remove(v);
         cb.iinc(j, 8);
         cb.goto_(top);
         cb.labelBinding(done);
-        return acc;
     }
 
     /** {@return locals holding the eight partial sums}, accumulated in eight workspace slots so that a large body is written once. */
@@ -916,16 +926,16 @@ final class Emit {
     private void vectorLoop(Ir.Loop l) {
         usedVectors = true;
         Var v = l.v();
-        int n = v.n, bound = n / lanes * lanes;
+        int n = v.n, vectorEnd = n / lanes * lanes;
         int slot = cb.allocateLocal(TypeKind.INT);
         varSlot.put(v, slot);
-        bound().set(v.id);
+        bound.set(v.id);
         cb.iconst_0();
         cb.istore(slot);
         Label top = cb.newLabel(), tail = cb.newLabel(), end = cb.newLabel();
         cb.labelBinding(top);
         cb.iload(slot);
-        cb.loadConstant(bound);
+        cb.loadConstant(vectorEnd);
         cb.if_icmpge(tail);
         inScope(() -> {
             var vs = new IdentityHashMap<E, Integer>();
@@ -948,11 +958,10 @@ final class Emit {
         cb.iinc(slot, 1);
         cb.goto_(tail);
         cb.labelBinding(end);
-        bound().clear(v.id);
+        bound.clear(v.id);
         varSlot.remove(v);
     }
 
-    private BitSet bound() { return bound; }
 
     // ---------------------------------------------------------------- sums along the outer index
 
@@ -1121,35 +1130,14 @@ final class Emit {
             cb.invokestatic(CD_DOUBLE_VECTOR, "zero", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES));
             cb.astore(acc[i]);
         }
-        int j = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
-        cb.iconst_0();
-        cb.istore(j);
-        Label top = cb.newLabel(), done = cb.newLabel();
-        cb.labelBinding(top);
-        cb.iload(j);
-        cb.loadConstant(n8);
-        cb.if_icmpge(done);
-        varSlot.put(v, at);
-        bound.set(v.id);
-        for (int i = 0; i < k; i++) {
+        blocksOfEight(v, n8, k, lanes, i -> {
             int a = acc[i];
-            cb.iload(j);
-            cb.loadConstant(i * lanes);
-            cb.iadd();
-            cb.istore(at);
-            inScope(() -> {
-                int t = vec(r.body, v, new IdentityHashMap<>());
-                cb.aload(a);
-                cb.aload(t);
-                cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
-                cb.astore(a);
-            });
-        }
-        bound.clear(v.id);
-        varSlot.remove(v);
-        cb.iinc(j, 8);
-        cb.goto_(top);
-        cb.labelBinding(done);
+            int t = vec(r.body, v, new IdentityHashMap<>());
+            cb.aload(a);
+            cb.aload(t);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+            cb.astore(a);
+        });
         int[] part = new int[8];
         for (int l = 0; l < 8; l++) {
             cb.aload(acc[l / lanes]);
@@ -1167,7 +1155,7 @@ final class Emit {
         usedVectors = true;
         hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
         Var v = r.v;
-        int n = v.n, bound = n / lanes * lanes;
+        int n = v.n, vectorEnd = n / lanes * lanes;
         int acc = cb.allocateLocal(TypeKind.REFERENCE);
         cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
         cb.loadConstant(Double.NEGATIVE_INFINITY);
@@ -1179,10 +1167,10 @@ final class Emit {
         Label top = cb.newLabel(), done = cb.newLabel();
         cb.labelBinding(top);
         cb.iload(at);
-        cb.loadConstant(bound);
+        cb.loadConstant(vectorEnd);
         cb.if_icmpge(done);
         varSlot.put(v, at);
-        bound().set(v.id);
+        bound.set(v.id);
         inScope(() -> {
             int t = vec(r.body, v, new IdentityHashMap<>());
             cb.aload(acc);
@@ -1190,7 +1178,7 @@ final class Emit {
             cb.invokevirtual(CD_DOUBLE_VECTOR, "max", VEC_BINARY);
             cb.astore(acc);
         });
-        bound().clear(v.id);
+        bound.clear(v.id);
         varSlot.remove(v);
         cb.iinc(at, lanes);
         cb.goto_(top);
@@ -1206,7 +1194,7 @@ final class Emit {
             cb.invokestatic(CD_MATH, "max", MethodTypeDesc.of(CD_double, CD_double, CD_double));
             cb.dstore(m);
         }
-        counted(v, bound, n, () -> inScope(() -> {
+        counted(v, vectorEnd, n, () -> inScope(() -> {
             int t = value(r.body);
             cb.dload(m);
             push(r.body, t);
