@@ -15,12 +15,19 @@ final class Compiler {
 
     private static final System.Logger LOG = System.getLogger("catad.jit");
     private static volatile boolean warnedTooBig;
+    /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
+    private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
 
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
         int lanes = options.vectorize() ? Vectors.LANES : 0;
         if (options.vectorize()) Vectors.tellOnce();
-        Lower lo = Deep.run("jit", () -> new Lower(f));
+        Lower lo = Deep.run("jit", () -> {
+            var l = new Lower(f);
+            if (SHARE) l.body = Share.run(l.ir, l.body);
+            if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
+            return l;
+        });
         try {
             Emit.Result r = Deep.run("jit", () -> Emit.emit(lo, lanes, options.fastMath()));
             return new Kernel(f, r, System.nanoTime() - t0);

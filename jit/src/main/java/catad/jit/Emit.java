@@ -614,6 +614,11 @@ final class Emit {
                 cb.daload();
                 slot = store();
             }
+            case Ir.Pos q -> {
+                index(0, q.ix);
+                cb.i2d();
+                slot = store();
+            }
             case Ir.Un u -> {
                 cb.ldc(constant(u.p, CD_UNARY));
                 push(u.a);
@@ -634,6 +639,7 @@ final class Emit {
                 slot = store();
             }
             case Ir.Sel s -> slot = select(s);
+            case Ir.Reduce r when r.op == Ir.Red.ARGMAX -> slot = argmax(r);
             case Ir.Reduce r -> {
                 boolean vector = lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>())
                         && vecMathCalls(List.of(r.body), r.v) <= MAX_VECMATH_CALLS;
@@ -802,6 +808,49 @@ final class Emit {
         return part;
     }
 
+    /**
+     * The index of the first largest term, as a number, or -1 if any term is NaN: {@code Prims.argmax}'s
+     * choice (a later term replaces the best only when strictly larger).
+     */
+    private int argmax(Ir.Reduce r) {
+        hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
+        int best = cb.allocateLocal(TypeKind.DOUBLE), top = cb.allocateLocal(TypeKind.DOUBLE), nan = cb.allocateLocal(TypeKind.INT);
+        cb.dconst_0();
+        cb.dstore(best);
+        cb.loadConstant(Double.NEGATIVE_INFINITY);
+        cb.dstore(top);
+        cb.iconst_0();
+        cb.istore(nan);
+        counted(r.v, 0, r.v.n, () -> inScope(() -> {
+            int t = value(r.body);
+            Label notNan = cb.newLabel(), notLarger = cb.newLabel();
+            push(r.body, t);
+            push(r.body, t);
+            cb.dcmpl();
+            cb.ifeq(notNan);
+            cb.iconst_1();
+            cb.istore(nan);
+            cb.labelBinding(notNan);
+            push(r.body, t);
+            cb.dload(top);
+            cb.dcmpl();
+            cb.ifle(notLarger);
+            push(r.body, t);
+            cb.dstore(top);
+            cb.iload(varSlot.get(r.v));
+            cb.i2d();
+            cb.dstore(best);
+            cb.labelBinding(notLarger);
+        }));
+        Label done = cb.newLabel();
+        cb.iload(nan);
+        cb.ifeq(done);
+        cb.loadConstant(-1.0);
+        cb.dstore(best);
+        cb.labelBinding(done);
+        return best;
+    }
+
     /** The largest term, by {@link Math#max} (NaN wins); the order does not matter. */
     private int max(Ir.Reduce r) {
         hoistFrom(r.body, new BitSet(), new IdentityHashMap<>());
@@ -868,6 +917,7 @@ final class Emit {
         boolean ok = switch (e) {
             case Ir.Num n -> true;
             case Ir.Load l -> l.ix.coeff(v) == 1;
+            case Ir.Pos q -> q.ix.coeff(v) == 1;
             case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
             case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
             case Ir.Prim2 p -> binaryOp(p.p) != null && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
@@ -1222,6 +1272,15 @@ final class Emit {
                 index(l.b, l.ix);
                 cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
             }
+            case Ir.Pos q -> {
+                // lanes i, i+1, …: the first lane's index, broadcast, plus the lane numbers
+                cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                index(0, q.ix);
+                cb.i2d();
+                cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
+                cb.iconst_1();
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "addIndex", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_int));
+            }
             case Ir.Bin b -> {
                 int x = vec(b.a, v, vs), y = vec(b.b, v, vs);
                 cb.aload(x);
@@ -1306,8 +1365,11 @@ final class Emit {
     }
 
     /** Pushes the int index {@code base(b) + ix}. */
-    private void index(Buf b, Ix ix) {
-        int base = (b.kind == Ir.Kind.WS ? b.offset : 0) + ix.c();
+    private void index(Buf b, Ix ix) { index(b.kind == Ir.Kind.WS ? b.offset : 0, ix); }
+
+    /** Pushes the int {@code base + ix}. */
+    private void index(int offset, Ix ix) {
+        int base = offset + ix.c();
         cb.loadConstant(base);
         for (Ir.Term t : ix.terms()) {
             Integer slot = varSlot.get(t.v());

@@ -116,11 +116,15 @@ final class Ir {
     /** The scalar binary operations the JIT knows as instructions. */
     enum Op { ADD, MUL }
 
-    /** The reductions: {@link #SUM} in catad's canonical order ({@code catad.dsl.Sums}), {@link #MAX} in any order. */
-    enum Red { SUM, MAX }
+    /**
+     * The reductions: {@link #SUM} in catad's canonical order ({@code catad.dsl.Sums}), {@link #MAX}
+     * in any order, {@link #ARGMAX} the index of the first largest term as a number, -1 if any term
+     * is NaN (as {@code Prims.argmax} decides).
+     */
+    enum Red { SUM, MAX, ARGMAX }
 
     /** A scalar expression node. Nodes are interned: compare them with {@code ==}. */
-    abstract static sealed class E permits Num, Load, Un, Bin, Prim2, Reduce, Sel {
+    abstract static sealed class E permits Num, Load, Pos, Un, Bin, Prim2, Reduce, Sel {
         final int id;
         /** The loop variables the value depends on. */
         final BitSet vars;
@@ -147,6 +151,14 @@ final class Ir {
         Load(int id, Buf b, Ix ix, BitSet vars, BitSet reads) { super(id, vars, reads, 1); this.b = b; this.ix = ix; }
         @Override List<E> kids() { return List.of(); }
         @Override public String toString() { return b + "[" + ix + "]"; }
+    }
+
+    /** The value of an index, {@code (double) ix}: where an element is, for a one-hot array. */
+    static final class Pos extends E {
+        final Ix ix;
+        Pos(int id, Ix ix, BitSet vars) { super(id, vars, EMPTY, 1); this.ix = ix; }
+        @Override List<E> kids() { return List.of(); }
+        @Override public String toString() { return "(double) (" + ix + ")"; }
     }
 
     /** A unary primitive, run by its own Java code. */
@@ -251,6 +263,7 @@ final class Ir {
 
         private record NumKey(long bits) {}
         private record LoadKey(Buf b, Ix ix) {}
+        private record PosKey(Ix ix) {}
         private record UnKey(Primitive.Unary p, E a) {}
         private record BinKey(Op op, E a, E b) {}
         private record Prim2Key(Primitive.Binary p, E a, E b) {}
@@ -267,6 +280,15 @@ final class Ir {
                 var reads = new BitSet();
                 reads.set(b.id);
                 return new Load(ids++, b, ix, vars, reads);
+            });
+        }
+
+        E pos(Ix ix) {
+            if (ix.isConst()) return num(ix.c());
+            return interned.computeIfAbsent(new PosKey(ix), k -> {
+                var vars = new BitSet();
+                for (Term t : ix.terms()) vars.set(t.v().id);
+                return new Pos(ids++, ix, vars);
             });
         }
 
@@ -308,6 +330,7 @@ final class Ir {
             E r = switch (e) {
                 case Num n -> n;
                 case Load l -> load(l.b, l.ix.subst(v, by));
+                case Pos q -> pos(q.ix.subst(v, by));
                 case Un u -> un(u.p, subst(u.a, v, by, memo));
                 case Bin b -> bin(b.op, subst(b.a, v, by, memo), subst(b.b, v, by, memo));
                 case Prim2 p -> prim2(p.p, subst(p.a, v, by, memo), subst(p.b, v, by, memo));
@@ -317,6 +340,35 @@ final class Ir {
             memo.put(e, r);
             return r;
         }
+    }
+
+    // ---------------------------------------------------------------- printing, for -Dcatad.jit.trace
+
+    /** {@return the statements as text, every expression node defined once by its id} @param stmts statements */
+    static String dump(List<S> stmts) {
+        var sb = new StringBuilder();
+        var done = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        dump(stmts, "", sb, done);
+        return sb.toString();
+    }
+
+    private static void dump(List<S> stmts, String in, StringBuilder sb, java.util.Set<E> done) {
+        for (S s : stmts) {
+            switch (s) {
+                case Store st -> { define(st.e(), in, sb, done); sb.append(in).append(st.b()).append('[').append(st.ix()).append("] = #").append(st.e().id).append('\n'); }
+                case Loop l -> { sb.append(in).append("for ").append(l.v()).append(" < ").append(l.v().n).append('\n'); dump(l.body(), in + "  ", sb, done); }
+                case If i -> { define(i.t(), in, sb, done); sb.append(in).append("if #").append(i.t().id).append('\n'); dump(i.yes(), in + "  ", sb, done); sb.append(in).append("else\n"); dump(i.no(), in + "  ", sb, done); }
+                case While w -> { sb.append(in).append("while (").append(w.what()).append(")\n"); dump(w.test(), in + "  ", sb, done); dump(w.body(), in + "  ", sb, done); }
+                case Call c -> sb.append(in).append(c.out()).append('[').append(c.outOff()).append("…] = ").append(c.g().name()).append('(').append(c.in()).append('[').append(c.inOff()).append("…])\n");
+                case Copy c -> sb.append(in).append(c.to()).append('[').append(c.toOff()).append("…] = ").append(c.from()).append('[').append(c.fromOff()).append("…] (").append(c.n()).append(")\n");
+            }
+        }
+    }
+
+    private static void define(E e, String in, StringBuilder sb, java.util.Set<E> done) {
+        if (e instanceof Num || !done.add(e)) return;
+        for (E k : e.kids()) define(k, in, sb, done);
+        sb.append(in).append("  #").append(e.id).append(" = ").append(e).append('\n');
     }
 
     private Ir() {}

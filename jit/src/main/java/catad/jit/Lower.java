@@ -59,7 +59,7 @@ final class Lower {
     final Buf out;
 
     /** The lowered program: statements from {@link #in} to {@link #out}, over {@link Ir.Builder#bufs}. */
-    final List<S> body;
+    List<S> body;
 
     Lower(Prog f) {
         in = ir.buf(Kind.IN, f.dom().dim(), null);
@@ -169,6 +169,15 @@ final class Lower {
         if (g.name().equals("maximum") && g.dom() instanceof Shape.Arr(int n, Shape.Real r) && n >= 1 && g.equals(Prims.maximum(n))) {
             var a = (Arr) open(x, g.dom());
             return new Num(ir.reduce(Red.MAX, a.v(), num(a.elem())));
+        }
+        if (g.name().equals("argmax") && g.dom() instanceof Shape.Arr(int n, Shape.Real r) && n >= 1 && g.equals(Prims.argmax(n))) {
+            // one-hot at the index of the first largest element: 1 where |w - best| < 1, none when best is -1 (a NaN)
+            var a = (Arr) open(x, g.dom());
+            E best = ir.reduce(Red.ARGMAX, a.v(), num(a.elem()));
+            Var w = ir.var(n);
+            E off = ir.un(Prims.ABS, ir.bin(Op.ADD, ir.pos(Ix.of(w)), ir.bin(Op.MUL, ir.num(-1), best)));
+            E t = ir.bin(Op.ADD, ir.num(1), ir.bin(Op.MUL, ir.num(-1), off));
+            return new Arr(w, new Num(ir.sel(t, ir.num(1), ir.num(0))));
         }
         Mem m = memory(x, g.dom());
         Buf y = ir.buf(Kind.WS, g.cod().dim(), null);

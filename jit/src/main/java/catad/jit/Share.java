@@ -1,0 +1,580 @@
+package catad.jit;
+
+import catad.dsl.Primitive;
+import catad.dsl.Prims;
+import catad.jit.Ir.Buf;
+import catad.jit.Ir.E;
+import catad.jit.Ir.Ix;
+import catad.jit.Ir.S;
+import catad.jit.Ir.Var;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shares element computations between loops: an expensive element expression (a transcendental, a
+ * user primitive, a sum with a free index) that two loops both compute is computed once, by a
+ * loop of its own that stores it in a workspace buffer, and both loops load it.
+ *
+ * <p>Lowering gives every loop its own index variable, so the same element computation in two
+ * loops is two different expression nodes. Here each candidate is renamed into a canonical form
+ * (its free indices numbered in the order a depth-first walk meets them, its bound indices too),
+ * which hash-conses to the same node exactly when the two computations are the same up to the
+ * names of their indices. The gradient of log-sum-exp, for instance, needs {@code exp(xᵢ − m)} in
+ * the normalizing sum, in the sum of the softmax and in the output: after this pass it is computed
+ * once per element instead of three times.
+ *
+ * <p>Nothing changes a number: the stored value is the same expression, computed by the same code,
+ * loaded back bit for bit. A computation is shared only when every loop that is rewritten computes
+ * it unconditionally over its whole range (never from a branch of a {@code cond}), and only when
+ * the buffers it reads are not written again after the point where it is stored. Statements with
+ * control flow inside ({@code while}, branches, calls, loop state) are left as they are.
+ */
+final class Share {
+
+    /** At most this many computations are shared per program (each round shares one). */
+    private static final int MAX_ROUNDS = 32;
+    /** A shared computation's buffer holds at most this many numbers. */
+    private static final long MAX_BUFFER = 1 << 22;
+    /** Work budget (expression nodes visited) per round; a larger program is left as it is. */
+    private static final int BUDGET = 2_000_000;
+
+    private final Ir.Builder ir;
+    private List<S> body;
+    /** The indices of the loops around this block: fixed while it runs, never renamed. */
+    private final BitSet outer;
+    private final Map<String, Var> canonicalVars;
+
+    /** The buffers that statements outside this block mention: these are never inlined away. */
+    private final BitSet seenOutside;
+
+    private Share(Ir.Builder ir, List<S> body, BitSet outer, Map<String, Var> canonicalVars, BitSet seenOutside) {
+        this.ir = ir;
+        this.body = new ArrayList<>(body);
+        this.outer = outer;
+        this.canonicalVars = canonicalVars;
+        this.seenOutside = seenOutside;
+    }
+
+    /** {@return the statements, with the element computations that several loops need computed once} @param ir the program's builder @param body its statements */
+    static List<S> run(Ir.Builder ir, List<S> body) {
+        var mentions = new IdentityHashMap<List<S>, BitSet>();
+        mentions(body, body, mentions);
+        return block(ir, body, new BitSet(), new java.util.HashMap<>(), mentions);
+    }
+
+    /** Records, per block, the buffers its own statements mention (a nested block's statements count for it alone). */
+    private static void mentions(List<S> blk, List<S> stmts, Map<List<S>, BitSet> into) {
+        BitSet m = into.computeIfAbsent(blk, k -> new BitSet());
+        for (S s : stmts) {
+            if (s instanceof Ir.Loop l && !eligible(l)) { mentions(l.body(), l.body(), into); continue; }
+            if (s instanceof Ir.Loop l) { mentions(blk, l.body(), into); continue; }
+            var w = new BitSet();
+            writes(s, w);
+            m.or(w);
+            for (Buf b : allBufs(s)) m.set(b.id);
+        }
+    }
+
+    /** {@return the buffers a statement reads or writes, anywhere inside it} */
+    private static List<Buf> allBufs(S s) {
+        var out = new ArrayList<Buf>();
+        var roots = new ArrayList<E>();
+        collect(s, roots);
+        var r = new BitSet();
+        for (E e : roots) r.or(e.reads);
+        switch (s) {
+            case Ir.Call c -> { out.add(c.in()); out.add(c.out()); }
+            case Ir.Copy c -> { out.add(c.from()); out.add(c.to()); }
+            default -> { }
+        }
+        for (int b = r.nextSetBit(0); b >= 0; b = r.nextSetBit(b + 1)) out.add(new Buf(b, Ir.Kind.WS, 0, null));
+        return out;
+    }
+
+    private static void collect(S s, List<E> into) {
+        switch (s) {
+            case Ir.Store st -> into.add(st.e());
+            case Ir.Loop l -> { for (S t : l.body()) collect(t, into); }
+            case Ir.If i -> { into.add(i.t()); for (S t : i.yes()) collect(t, into); for (S t : i.no()) collect(t, into); }
+            case Ir.While w -> { into.add(w.t()); for (S t : w.test()) collect(t, into); for (S t : w.body()) collect(t, into); }
+            case Ir.Call c -> { }
+            case Ir.Copy c -> { }
+        }
+    }
+
+    /**
+     * One block of statements: the top level, or the body of a loop with statements of its own (a
+     * {@code map} whose elements need loops, or loop state), which is straight-line code for one
+     * iteration of the loops around it.
+     */
+    private static List<S> block(Ir.Builder ir, List<S> body, BitSet outer, Map<String, Var> canonicalVars, Map<List<S>, BitSet> mentions) {
+        var inner = new ArrayList<S>();
+        for (S s : body) {
+            if (s instanceof Ir.Loop l && !eligible(l)) {
+                var around = (BitSet) outer.clone();
+                around.set(l.v().id);
+                inner.add(new Ir.Loop(l.v(), block(ir, l.body(), around, canonicalVars, mentions)));
+            } else {
+                inner.add(s);
+            }
+        }
+        var outside = new BitSet();
+        for (var m : mentions.entrySet()) if (m.getKey() != body) outside.or(m.getValue());
+        var sh = new Share(ir, inner, outer, canonicalVars, outside);
+        sh.inlineCheap();
+        for (int r = 0; r < MAX_ROUNDS; r++) if (!sh.round()) break;
+        sh.inlineCheap();
+        return sh.body;
+    }
+
+    // ---------------------------------------------------------------- arrays cheaper to recompute than to store
+
+    /** At most this many arrays are inlined, and only in programs of at most this many statements. */
+    private static final int MAX_INLINED = 64, MAX_STATEMENTS = 4_000;
+    /** An element computed by at most this many operations (loads included, nothing expensive) is recomputed where it is read. */
+    private static final int CHEAP_ELEMENT = 8;
+
+    /**
+     * Undoes the writes of arrays whose elements are cheaper to compute again than to store and
+     * load: a loop {@code for v: B[c + v] = e(v)} that is the only writer of a workspace buffer B
+     * read only by loads in later loops is removed, and each load {@code B[ix]} becomes
+     * {@code e(ix - c)}. Lowering writes an array when two loops read it; once sharing has moved
+     * the expensive part of its elements into a buffer of its own, what is left (a product, a
+     * negation, a sum with zero) costs less than the store and the loads.
+     */
+    private void inlineCheap() {
+        if (body.size() > MAX_STATEMENTS) return;
+        for (int k = 0; k < MAX_INLINED; k++) {
+            int[] lastWrite = lastWrites();
+            int[] writers = new int[ir.bufs.size()];
+            for (S s : body) { var w = new BitSet(); writes(s, w); for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) writers[b]++; }
+            boolean changed = false;
+            for (int p = 0; p < body.size() && !changed; p++) {
+                if (!(body.get(p) instanceof Ir.Loop l) || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) continue;
+                Buf b = st.b();
+                Var v = l.v();
+                if (b.kind != Ir.Kind.WS || seenOutside.get(b.id) || writers[b.id] != 1 || st.ix().terms().size() != 1 || st.ix().coeff(v) != 1) continue;
+                E e = st.e();
+                if (e.reads.get(b.id) || !cheap(e, v)) continue;
+                boolean stable = true;
+                for (int r = e.reads.nextSetBit(0); r >= 0; r = e.reads.nextSetBit(r + 1)) stable &= lastWrite[r] < p;
+                if (!stable || !onlyLoadedLater(b, p)) continue;
+                int c = st.ix().c();
+                var memo = new IdentityHashMap<E, E>();
+                java.util.function.Function<E, E> at = x -> x instanceof Ir.Load ld && ld.b == b ? ir.subst(e, v, ld.ix.plus(-c)) : null;
+                for (int q = p + 1; q < body.size(); q++) body.set(q, replace(body.get(q), at, b, memo));
+                body.remove(p);
+                changed = true;
+            }
+            if (!changed) return;
+        }
+    }
+
+    /** {@return whether e costs at most {@link #CHEAP_ELEMENT} operations along v, none of them expensive} */
+    private static boolean cheap(E e, Var v) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        stack.add(e);
+        int n = 0;
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (!x.vars.get(v.id) || !seen.add(x)) continue;
+            if (++n > CHEAP_ELEMENT || x instanceof Ir.Reduce || candidate(x)) return false;
+            stack.addAll(x.kids());
+        }
+        return true;
+    }
+
+    /** {@return whether buffer b is read only by loads in eligible statements after statement p} */
+    private boolean onlyLoadedLater(Buf b, int p) {
+        for (int q = 0; q < body.size(); q++) {
+            if (q == p) continue;
+            S s = body.get(q);
+            if (eligible(s)) { if (q < p && reads(s, b)) return false; }
+            else if (readsAnyway(s, b)) return false;
+        }
+        return true;
+    }
+
+    private static boolean reads(S s, Buf b) {
+        return switch (s) {
+            case Ir.Store st -> st.e().reads.get(b.id);
+            case Ir.Loop l -> l.body().stream().anyMatch(t -> reads(t, b));
+            default -> true;
+        };
+    }
+
+    /** Whether a statement with control flow or memory moves may read b (conservatively: any mention). */
+    private static boolean readsAnyway(S s, Buf b) {
+        return switch (s) {
+            case Ir.Store st -> st.e().reads.get(b.id);
+            case Ir.Loop l -> l.body().stream().anyMatch(t -> readsAnyway(t, b));
+            case Ir.If i -> i.t().reads.get(b.id) || i.yes().stream().anyMatch(t -> readsAnyway(t, b)) || i.no().stream().anyMatch(t -> readsAnyway(t, b));
+            case Ir.While w -> w.t().reads.get(b.id) || w.test().stream().anyMatch(t -> readsAnyway(t, b)) || w.body().stream().anyMatch(t -> readsAnyway(t, b));
+            case Ir.Call c -> c.in() == b || c.out() == b;
+            case Ir.Copy c -> c.from() == b || c.to() == b;
+        };
+    }
+
+    /** {@return s with the loads of b replaced} */
+    private S replace(S s, java.util.function.Function<E, E> at, Buf b, Map<E, E> memo) {
+        return switch (s) {
+            case Ir.Store st -> st.e().reads.get(b.id) ? new Ir.Store(st.b(), st.ix(), replace(st.e(), at, b, memo)) : st;
+            case Ir.Loop l -> {
+                var out = new ArrayList<S>();
+                for (S x : l.body()) out.add(replace(x, at, b, memo));
+                yield new Ir.Loop(l.v(), out);
+            }
+            default -> s;
+        };
+    }
+
+    private E replace(E e, java.util.function.Function<E, E> at, Buf b, Map<E, E> memo) {
+        if (!e.reads.get(b.id)) return e;
+        E done = memo.get(e);
+        if (done != null) return done;
+        E r = at.apply(e);
+        if (r == null) {
+            r = switch (e) {
+                case Ir.Un u -> ir.un(u.p, replace(u.a, at, b, memo));
+                case Ir.Bin x -> ir.bin(x.op, replace(x.a, at, b, memo), replace(x.b, at, b, memo));
+                case Ir.Prim2 x -> ir.prim2(x.p, replace(x.a, at, b, memo), replace(x.b, at, b, memo));
+                case Ir.Reduce x -> ir.reduce(x.op, x.v, replace(x.body, at, b, memo));
+                case Ir.Sel x -> ir.sel(replace(x.t, at, b, memo), replace(x.a, at, b, memo), replace(x.b, at, b, memo));
+                default -> e;
+            };
+        }
+        memo.put(e, r);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- one round: find, then share the largest
+
+    /** The loops an index is bound by, innermost first (compared by identity). */
+    private static final class Frame {
+        final Var v;
+        final Object binder;
+        final int depth;
+        final Frame up;
+        Frame(Var v, Object binder, int depth, Frame up) { this.v = v; this.binder = binder; this.depth = depth; this.up = up; }
+        Frame bind(Var w, Object by) { return new Frame(w, by, depth + 1, this); }
+    }
+
+    /** A computation in canonical form: {@code node}, with free indices {@code free} (canonical, in rank order). */
+    private record Canon(E node, List<Var> own) {}
+
+    /** Where a canonical computation occurs: the loops computing it, the first statement that can be rewritten. */
+    private static final class Use {
+        final E canon;
+        final int weight;
+        final List<Integer> sizes;
+        int first = Integer.MAX_VALUE;
+        final Set<Object> binders = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** A sum walking memory across its index, inside a loop along which it is contiguous: worth a loop of its own even when used once. */
+        boolean strided;
+        Use(E canon, int weight, List<Integer> sizes) { this.canon = canon; this.weight = weight; this.sizes = sizes; }
+    }
+
+    private int work;
+    private final Map<E, Canon> canons = new IdentityHashMap<>();
+
+    private boolean round() {
+        int[] lastWrite = lastWrites();
+        var uses = new IdentityHashMap<E, Use>();
+        work = 0;
+        for (int p = 0; p < body.size(); p++) {
+            S s = body.get(p);
+            if (!eligible(s)) continue;
+            if (!scan(s, p, new Frame(null, null, 0, null), lastWrite, uses, new HashSet<>())) return false;
+        }
+        Use best = null;
+        for (Use u : uses.values()) {
+            if ((u.binders.size() < 2 && !u.strided) || u.first == Integer.MAX_VALUE) continue;
+            long size = 1;
+            for (int n : u.sizes) size *= n;
+            if (size > MAX_BUFFER) continue;
+            if (best == null || u.weight > best.weight) best = u;
+        }
+        if (best == null) return false;
+        share(best);
+        return true;
+    }
+
+    /** {@return for each buffer, the last top-level statement that writes it (-1 if none)} */
+    private int[] lastWrites() {
+        int[] last = new int[ir.bufs.size()];
+        java.util.Arrays.fill(last, -1);
+        for (int p = 0; p < body.size(); p++) {
+            var w = new BitSet();
+            writes(body.get(p), w);
+            for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) last[b] = p;
+        }
+        return last;
+    }
+
+    private static void writes(S s, BitSet into) {
+        switch (s) {
+            case Ir.Store st -> into.set(st.b().id);
+            case Ir.Loop l -> { for (S t : l.body()) writes(t, into); }
+            case Ir.If i -> { for (S t : i.yes()) writes(t, into); for (S t : i.no()) writes(t, into); }
+            case Ir.While w -> { for (S t : w.test()) writes(t, into); for (S t : w.body()) writes(t, into); }
+            case Ir.Call c -> into.set(c.out().id);
+            case Ir.Copy c -> into.set(c.to().id);
+        }
+    }
+
+    /** {@return whether s is stores in counted loops only}: the statements this pass reads and rewrites */
+    private static boolean eligible(S s) {
+        return switch (s) {
+            case Ir.Store st -> true;
+            case Ir.Loop l -> l.body().stream().allMatch(Share::eligible);
+            default -> false;
+        };
+    }
+
+    private record Seen(E e, Frame f) {}
+
+    /** Records the candidates of statement p; {@return false when the work budget is spent} */
+    private boolean scan(S s, int p, Frame frame, int[] lastWrite, Map<E, Use> uses, Set<Seen> seen) {
+        switch (s) {
+            case Ir.Store st -> { return scan(st.e(), p, frame, lastWrite, uses, seen); }
+            case Ir.Loop l -> {
+                Frame in = frame.bind(l.v(), l);
+                for (S t : l.body()) if (!scan(t, p, in, lastWrite, uses, seen)) return false;
+                return true;
+            }
+            default -> throw new AssertionError(s);
+        }
+    }
+
+    private boolean scan(E root, int p, Frame frame, int[] lastWrite, Map<E, Use> uses, Set<Seen> seen) {
+        record Item(E e, Frame f) {}
+        var stack = new ArrayList<Item>();
+        stack.add(new Item(root, frame));
+        while (!stack.isEmpty()) {
+            Item it = stack.removeLast();
+            E e = it.e();
+            if (e instanceof Ir.Num || e instanceof Ir.Load || !seen.add(new Seen(e, it.f()))) continue;
+            if (++work > BUDGET) return false;
+            if (candidate(e) && !e.vars.isEmpty()) record(e, p, it.f(), lastWrite, uses);
+            switch (e) {
+                case Ir.Sel x -> stack.add(new Item(x.t, it.f()));   // branches run conditionally: not counted
+                case Ir.Reduce r -> stack.add(new Item(r.body, it.f().bind(r.v, r)));
+                default -> { for (E k : e.kids()) stack.add(new Item(k, it.f())); }
+            }
+        }
+        return true;
+    }
+
+    private void record(E e, int p, Frame f, int[] lastWrite, Map<E, Use> uses) {
+        Object binder = null;
+        int depth = -1;
+        for (int v = e.vars.nextSetBit(0); v >= 0; v = e.vars.nextSetBit(v + 1)) {
+            if (outer.get(v)) continue;   // fixed in this block
+            Frame at = f;
+            while (at != null && (at.v == null || at.v.id != v)) at = at.up;
+            if (at == null) return;   // an index this pass does not see bound: leave it alone
+            if (at.depth > depth) { depth = at.depth; binder = at.binder; }
+        }
+        if (binder == null) return;   // the same in the whole block: computed once anyway
+        for (int b = e.reads.nextSetBit(0); b >= 0; b = e.reads.nextSetBit(b + 1)) if (lastWrite[b] >= p) return;
+        Canon c = canon(e);
+        if (c == null) return;
+        Use u = uses.computeIfAbsent(c.node(), k -> new Use(k, e.weight, c.own().stream().map(v -> v.n).toList()));
+        u.first = Math.min(u.first, p);
+        u.binders.add(binder);
+        if (binder instanceof Ir.Loop l && stridedSum(e, l)) u.strided = true;
+    }
+
+    /**
+     * {@return whether e is a sum {@code Σᵢ body(i, j)} inside the loop l over j, only one of the
+     * terms of what l stores, whose terms lie along j in memory (unit stride in j) and across i
+     * (another stride)} As a loop of its own, {@code for j: t[j] = Σᵢ body(i, j)}, code generation
+     * runs it with the loops swapped, rows in memory order and j on vectors; inside the expression
+     * it would walk memory by columns ({@code Aᵀ·v} in every MLP gradient).
+     */
+    private static boolean stridedSum(E e, Ir.Loop l) {
+        if (!(e instanceof Ir.Reduce r) || r.op != Ir.Red.SUM || r.v.n < 8 || e.vars.cardinality() != 1 || !e.vars.get(l.v().id)) return false;
+        if (l.body().size() == 1 && l.body().get(0) instanceof Ir.Store st && st.e() == e) return false;
+        boolean across = false;
+        var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        stack.add(r.body);
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (!seen.add(x)) continue;
+            if (x instanceof Ir.Load ld && ld.ix.coeff(l.v()) != 0) {
+                if (ld.ix.coeff(l.v()) != 1) return false;
+                across |= ld.ix.coeff(r.v) != 0 && ld.ix.coeff(r.v) != 1;
+            }
+            if (x instanceof Ir.Reduce) return false;
+            stack.addAll(x.kids());
+        }
+        return across;
+    }
+
+    /** {@return whether computing e once and loading it is worth a buffer}: transcendentals, user primitives, sums over a free index */
+    private static boolean candidate(E e) {
+        return switch (e) {
+            case Ir.Un u -> !CHEAP_UNARY.contains(u.p);
+            case Ir.Prim2 p -> !CHEAP_BINARY.contains(p.p);
+            case Ir.Reduce r -> (long) r.v.n * r.body.weight >= 16;
+            default -> false;
+        };
+    }
+
+    private static final Set<Primitive> CHEAP_UNARY = Set.of(Prims.ABS, Prims.SIGN, Prims.RELU, Prims.STEP, Prims.SQUARE, Prims.RECIP, Prims.SQRT);
+    private static final Set<Primitive> CHEAP_BINARY = Set.of(Prims.MUL, Prims.DIV, Prims.MAX, Prims.MIN);
+
+    // ---------------------------------------------------------------- canonical forms
+
+    /**
+     * {@return e with its indices renamed canonically, and e's own free indices in rank order}, or
+     * null when the budget is spent: free indices are numbered in the order a depth-first walk
+     * meets them (within one index expression, larger coefficients first), bound indices likewise.
+     */
+    private Canon canon(E e) {
+        Canon done = canons.get(e);
+        if (done != null) return done;
+        var free = new ArrayList<Var>();
+        var rename = new IdentityHashMap<Var, Var>();
+        int[] bound = {0};
+        if (!order(e, free, rename, bound, Collections.newSetFromMap(new IdentityHashMap<>()))) return null;
+        for (int i = 0; i < free.size(); i++) rename.put(free.get(i), canonical("f", i, free.get(i).n));
+        Canon c = new Canon(rename(e, rename, new IdentityHashMap<>()), List.copyOf(free));
+        canons.put(e, c);
+        return c;
+    }
+
+    private Var canonical(String kind, int rank, int n) {
+        return canonicalVars.computeIfAbsent(kind + rank + ":" + n, k -> ir.var(n));
+    }
+
+    /** Numbers e's indices in walk order: free ones into {@code free}, bound ones straight into {@code rename}. */
+    private boolean order(E e, List<Var> free, Map<Var, Var> rename, int[] bound, Set<E> seen) {
+        if (!seen.add(e)) return true;
+        if (++work > BUDGET) return false;
+        switch (e) {
+            case Ir.Num n -> { }
+            case Ir.Pos q -> {
+                for (Ir.Term t : q.ix.terms()) if (!outer.get(t.v().id) && !rename.containsKey(t.v()) && !free.contains(t.v())) free.add(t.v());
+            }
+            case Ir.Load l -> {
+                var ts = new ArrayList<>(l.ix.terms());
+                ts.sort((a, b) -> Integer.compare(Math.abs(b.a()), Math.abs(a.a())));
+                for (Ir.Term t : ts) if (!outer.get(t.v().id) && !rename.containsKey(t.v()) && !free.contains(t.v())) free.add(t.v());
+            }
+            case Ir.Reduce r -> {
+                rename.put(r.v, canonical("b", bound[0]++, r.v.n));
+                if (!order(r.body, free, rename, bound, seen)) return false;
+            }
+            default -> { for (E k : e.kids()) if (!order(k, free, rename, bound, seen)) return false; }
+        }
+        return true;
+    }
+
+    /** {@return e with its indices renamed} */
+    private E rename(E e, Map<Var, Var> to, Map<E, E> memo) {
+        E done = memo.get(e);
+        if (done != null) return done;
+        E r = switch (e) {
+            case Ir.Num n -> n;
+            case Ir.Load l -> ir.load(l.b, rename(l.ix, to));
+            case Ir.Pos q -> ir.pos(rename(q.ix, to));
+            case Ir.Un u -> ir.un(u.p, rename(u.a, to, memo));
+            case Ir.Bin b -> ir.bin(b.op, rename(b.a, to, memo), rename(b.b, to, memo));
+            case Ir.Prim2 p -> ir.prim2(p.p, rename(p.a, to, memo), rename(p.b, to, memo));
+            case Ir.Reduce x -> ir.reduce(x.op, to.getOrDefault(x.v, x.v), rename(x.body, to, memo));
+            case Ir.Sel s -> ir.sel(rename(s.t, to, memo), rename(s.a, to, memo), rename(s.b, to, memo));
+        };
+        memo.put(e, r);
+        return r;
+    }
+
+    private static Ix rename(Ix ix, Map<Var, Var> to) {
+        Ix r = Ix.of(ix.c());
+        for (Ir.Term t : ix.terms()) r = r.plus(new Ix(0, List.of(new Ir.Term(to.getOrDefault(t.v(), t.v()), t.a()))));
+        return r;
+    }
+
+    // ---------------------------------------------------------------- sharing one computation
+
+    /**
+     * Stores the computation in a new buffer, by a loop nest placed before the first statement that
+     * uses it, and replaces it by a load in every statement from there on.
+     */
+    private void share(Use u) {
+        int d = u.sizes.size();
+        long size = 1;
+        int[] stride = new int[d];
+        for (int j = d - 1; j >= 0; j--) { stride[j] = (int) size; size *= u.sizes.get(j); }
+        Buf t = ir.buf(Ir.Kind.WS, (int) size, null);
+
+        // the loop nest, over fresh indices
+        var fresh = new ArrayList<Var>();
+        var to = new IdentityHashMap<Var, Var>();
+        for (int j = 0; j < d; j++) {
+            Var v = ir.var(u.sizes.get(j));
+            fresh.add(v);
+            to.put(canonical("f", j, u.sizes.get(j)), v);
+        }
+        E value = rename(u.canon, to, new IdentityHashMap<>());
+        S nest = new Ir.Store(t, at(fresh, stride), value);
+        for (int j = d - 1; j >= 0; j--) nest = new Ir.Loop(fresh.get(j), List.of(nest));
+
+        // every later use loads it
+        var memo = new IdentityHashMap<E, E>();
+        for (int p = u.first; p < body.size(); p++) {
+            S s = body.get(p);
+            if (eligible(s)) body.set(p, rewrite(s, u.canon, t, stride, memo));
+        }
+        body.add(u.first, nest);
+    }
+
+    private static Ix at(List<Var> vars, int[] stride) {
+        Ix ix = Ix.of(0);
+        for (int j = 0; j < vars.size(); j++) ix = ix.plus(Ix.of(vars.get(j)).times(stride[j]));
+        return ix;
+    }
+
+    private S rewrite(S s, E canon, Buf t, int[] stride, Map<E, E> memo) {
+        return switch (s) {
+            case Ir.Store st -> new Ir.Store(st.b(), st.ix(), rewrite(st.e(), canon, t, stride, memo));
+            case Ir.Loop l -> {
+                var b = new ArrayList<S>();
+                for (S x : l.body()) b.add(rewrite(x, canon, t, stride, memo));
+                yield new Ir.Loop(l.v(), b);
+            }
+            default -> s;
+        };
+    }
+
+    /** {@return e with every occurrence of the canonical computation replaced by its load} */
+    private E rewrite(E e, E canon, Buf t, int[] stride, Map<E, E> memo) {
+        if (e instanceof Ir.Num || e instanceof Ir.Load || e.weight < canon.weight) return e;
+        E done = memo.get(e);
+        if (done != null) return done;
+        E r;
+        Canon c = candidate(e) && e.weight == canon.weight ? canons.get(e) : null;
+        if (c != null && c.node() == canon) {
+            r = ir.load(t, at(c.own(), stride));
+        } else {
+            r = switch (e) {
+                case Ir.Un u -> ir.un(u.p, rewrite(u.a, canon, t, stride, memo));
+                case Ir.Bin b -> ir.bin(b.op, rewrite(b.a, canon, t, stride, memo), rewrite(b.b, canon, t, stride, memo));
+                case Ir.Prim2 p -> ir.prim2(p.p, rewrite(p.a, canon, t, stride, memo), rewrite(p.b, canon, t, stride, memo));
+                case Ir.Reduce x -> ir.reduce(x.op, x.v, rewrite(x.body, canon, t, stride, memo));
+                case Ir.Sel s -> ir.sel(rewrite(s.t, canon, t, stride, memo), rewrite(s.a, canon, t, stride, memo), rewrite(s.b, canon, t, stride, memo));
+                default -> e;
+            };
+        }
+        memo.put(e, r);
+        return r;
+    }
+}
