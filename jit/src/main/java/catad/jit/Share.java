@@ -286,7 +286,7 @@ final class Share {
 
     private boolean round() {
         int[] lastWrite = lastWrites();
-        var uses = new IdentityHashMap<E, Use>();
+        var uses = new java.util.LinkedHashMap<E, Use>();   // E compares by identity; insertion order keeps the choice deterministic
         work = 0;
         for (int p = 0; p < body.size(); p++) {
             S s = body.get(p);

@@ -88,6 +88,20 @@ public final class BenchPrograms {
         return compose(square, sub, fork(out, y));
     }
 
+    /**
+     * {@return the MLP loss as a training loop differentiates it: a function of the parameters
+     * only, {@code p ↦ mlp(p, example)}, the example a constant of the program} Its input is the
+     * parameters of {@link #mlp} (W₁, b₁, w₂, b₂, flat); its gradient has no ∂x.
+     * @param d inputs @param h hidden units @param example x (d numbers) then y
+     */
+    public static Prog mlpTrain(int d, int h, double[] example) {
+        Shape p = params(d, h), data = Shape.pair(Shape.vec(d), R);
+        return compose(mlp(d, h), fork(id(p), constant(p, data, example)));
+    }
+
+    /** {@return the input shape of {@link #mlpTrain}: the parameters} @param d inputs @param h hidden units */
+    public static Shape mlpTrainShape(int d, int h) { return params(d, h); }
+
     /** {@return the input shape of {@link #gmm}: {@code [points][d]R × ([k][d]R × [k]R)}} @param points points @param d dimensions @param k components */
     public static Shape gmmShape(int points, int d, int k) {
         return Shape.pair(Shape.tensor(points, d), Shape.pair(Shape.tensor(k, d), Shape.vec(k)));

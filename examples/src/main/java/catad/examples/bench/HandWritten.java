@@ -105,6 +105,48 @@ public final class HandWritten {
     }
 
     /**
+     * {@return {@link BenchPrograms#mlpTrain}: the MLP loss of parameters p on a fixed example}
+     * @param d inputs @param h hidden units @param p W₁, b₁, w₂, b₂ flat @param ex x then y
+     */
+    public static double mlpTrain(int d, int h, double[] p, double[] ex) {
+        int b1 = h * d, w2 = b1 + h, b2 = w2 + h;
+        double out = 0;
+        for (int i = 0; i < h; i++) {
+            double z = 0;
+            for (int j = 0; j < d; j++) z += p[i * d + j] * ex[j];
+            out += p[w2 + i] * StrictMath.tanh(z + p[b1 + i]);
+        }
+        double r = out + p[b2] - ex[d];
+        return r * r;
+    }
+
+    /**
+     * Writes the gradient of {@link #mlpTrain} with respect to the parameters into g, by hand: as
+     * {@link #mlpGrad} without ∂x, one pass over W₁ forward and one writing ∂W₁ = ∂z xᵀ.
+     * @param d inputs @param h hidden units @param p W₁, b₁, w₂, b₂ flat @param ex x then y @param g the gradient, p's layout
+     */
+    public static void mlpTrainGrad(int d, int h, double[] p, double[] ex, double[] g) {
+        int b1 = h * d, w2 = b1 + h, b2 = w2 + h;
+        double out = 0;
+        for (int i = 0; i < h; i++) {
+            double z = 0;
+            for (int j = 0; j < d; j++) z += p[i * d + j] * ex[j];
+            double a = StrictMath.tanh(z + p[b1 + i]);
+            g[w2 + i] = a;
+            out += p[w2 + i] * a;
+        }
+        double c = 2 * (out + p[b2] - ex[d]);
+        for (int i = 0; i < h; i++) {
+            double a = g[w2 + i];
+            double dz = c * p[w2 + i] * (1 - a * a);
+            g[w2 + i] = c * a;
+            g[b1 + i] = dz;
+            for (int j = 0; j < d; j++) g[i * d + j] = dz * ex[j];
+        }
+        g[b2] = c;
+    }
+
+    /**
      * {@return the GMM-like objective of {@link BenchPrograms#gmm}}
      * @param points points @param d dimensions @param k components
      * @param in the points, the means, the weights, flat @param work scratch of length k

@@ -170,6 +170,34 @@ public class JitBench {
         }
     }
 
+    /**
+     * The MLP loss as training differentiates it, {@link BenchPrograms#mlpTrain}: the gradient
+     * with respect to the parameters only, the example a constant ({@code h = d = √n}).
+     */
+    @State(Scope.Benchmark)
+    public static class MlpTrain extends Case {
+        /** JMH makes the instances. */
+        public MlpTrain() {}
+
+        /** Inputs and hidden units. */
+        public int d;
+        /** The example: x then y. */
+        public double[] example;
+
+        /** Builds, compiles and checks. */
+        @Setup
+        public void setup() {
+            d = BenchPrograms.side(n);
+            int dim = BenchPrograms.mlpTrainShape(d, d).dim();
+            double[] in = BenchPrograms.uniform(dim, 46, -1, 1);
+            for (int i = 0; i < d * d; i++) in[i] /= Math.sqrt(d);
+            example = BenchPrograms.uniform(d + 1, 47, -1, 1);
+            double[] hg = new double[dim];
+            HandWritten.mlpTrainGrad(d, d, in, example, hg);
+            prepare(BenchPrograms.mlpTrain(d, d, example), in, HandWritten.mlpTrain(d, d, in, example), hg);
+        }
+    }
+
     /** The GMM-like objective on {@code n / 8} points of dimension 8 and 4 components, all in [-2, 2). */
     @State(Scope.Benchmark)
     public static class Gmm extends Case {
@@ -260,6 +288,26 @@ public class JitBench {
 
     /** {@return its gradient (backpropagation), hand-derived} @param s the state */
     @Benchmark public double[] mlpGradHand(Mlp s) { HandWritten.mlpGrad(s.d, s.d, s.x, s.g); return s.g; }
+
+    // ---------------------------------------------------------------- MLP, gradient of the parameters
+
+    /** {@return the MLP loss of the parameters on the interpreter} @param s the state */
+    @Benchmark public double[] mlpTrainPrimalInterp(MlpTrain s) { return AD.eval(s.f, s.x); }
+
+    /** {@return the MLP loss of the parameters, compiled} @param s the state */
+    @Benchmark public double[] mlpTrainPrimalJit(MlpTrain s) { s.primal.apply(s.x, s.y); return s.y; }
+
+    /** {@return the MLP loss of the parameters, hand-written} @param s the state */
+    @Benchmark public double mlpTrainPrimalHand(MlpTrain s) { return HandWritten.mlpTrain(s.d, s.d, s.x, s.example); }
+
+    /** {@return the interpreter's reverse mode at the point} @param s the state */
+    @Benchmark public double[] mlpTrainGradInterp(MlpTrain s) { return AD.grad(s.f, s.x); }
+
+    /** {@return the gradient program, compiled} @param s the state */
+    @Benchmark public double[] mlpTrainGradJit(MlpTrain s) { s.grad.apply(s.x, s.g); return s.g; }
+
+    /** {@return the hand-derived gradient} @param s the state */
+    @Benchmark public double[] mlpTrainGradHand(MlpTrain s) { HandWritten.mlpTrainGrad(s.d, s.d, s.x, s.example, s.g); return s.g; }
 
     // ---------------------------------------------------------------- GMM
 

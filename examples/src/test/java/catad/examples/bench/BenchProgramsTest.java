@@ -28,6 +28,8 @@ class BenchProgramsTest {
         cs.add(new Case("sumSinExp", BenchPrograms.sumSinExp(n), BenchPrograms.uniform(n, 1, -2, 2)));
         cs.add(new Case("logSumExp", BenchPrograms.logSumExp(n), BenchPrograms.uniform(n, 2, -2, 2)));
         cs.add(new Case("mlp", BenchPrograms.mlp(side, side), BenchPrograms.uniform(BenchPrograms.mlpShape(side, side).dim(), 3, -1, 1)));
+        cs.add(new Case("mlpTrain", BenchPrograms.mlpTrain(side, side, BenchPrograms.uniform(side + 1, 13, -1, 1)),
+                BenchPrograms.uniform(BenchPrograms.mlpTrainShape(side, side).dim(), 14, -1, 1)));
         cs.add(new Case("gmm", BenchPrograms.gmm(points, d, k), BenchPrograms.uniform(BenchPrograms.gmmShape(points, d, k).dim(), 4, -2, 2)));
         cs.add(new Case("dot", BenchPrograms.dotProduct(n), BenchPrograms.uniform(2 * n, 5, -2, 2)));
         cs.add(new Case("axpy", BenchPrograms.axpy(n, 2.5), BenchPrograms.uniform(2 * n, 6, -2, 2)));
@@ -86,6 +88,10 @@ class BenchProgramsTest {
         for (int side : new int[] {1, 3, 16}) {
             double[] in = BenchPrograms.uniform(BenchPrograms.mlpShape(side, side).dim(), 30 + side, -1, 1);
             hand("mlp", BenchPrograms.mlp(side, side), in, HandWritten.mlp(side, side, in), (a, g) -> HandWritten.mlpGrad(side, side, a, g));
+            double[] p = BenchPrograms.uniform(BenchPrograms.mlpTrainShape(side, side).dim(), 50 + side, -1, 1);
+            double[] ex = BenchPrograms.uniform(side + 1, 60 + side, -1, 1);
+            hand("mlpTrain", BenchPrograms.mlpTrain(side, side, ex), p, HandWritten.mlpTrain(side, side, p, ex),
+                    (a, g) -> HandWritten.mlpTrainGrad(side, side, a, ex, g));
         }
         for (int[] s : new int[][] {{1, 1, 1}, {5, 3, 2}, {50, JitBench.GMM_DIM, JitBench.GMM_COMPONENTS}}) {
             int points = s[0], d = s[1], k = s[2];
