@@ -1,0 +1,98 @@
+package catad.examples.gradbench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The GradBench performance report: for each eval's default workloads (inputs of the sizes the
+ * eval sends, made by {@link Workloads}), the time of the primal function and of the derivative
+ * function on the JIT and on the interpreter, and their ratio, as a Markdown table.
+ *
+ * <p>Each function is prepared once (parsing and compiling are not timed, as in the protocol),
+ * run untimed until a warm-up time has passed, then timed: the median of at least five runs and of
+ * at least a second of runs. A run on the interpreter that takes longer than {@link #SLOW} is
+ * reported once, untimed further.
+ *
+ * <p>Usage: {@code ./catad run catad.examples.gradbench.Report [eval ...] [--jit-only]}.
+ */
+public final class Report {
+    private Report() {}
+
+    /** An interpreter run longer than this (seconds) is measured once only. */
+    static final double SLOW = 20;
+
+    /** One row: an eval's workload, its primal and derivative times (nanoseconds, median) per backend. */
+    record Row(String eval, String workload, double primalJit, double derivJit, double primalInterp, double derivInterp) {}
+
+    /**
+     * Runs the report.
+     * @param args eval names to run (all by default); {@code --jit-only} skips the interpreter
+     */
+    public static void main(String[] args) {
+        boolean jitOnly = Arrays.asList(args).contains("--jit-only");
+        List<String> evals = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
+        var modules = new Modules();
+        var rows = new ArrayList<Row>();
+        for (Workloads.Eval e : Workloads.all()) {
+            if (!evals.isEmpty() && !evals.contains(e.name())) continue;
+            Module m = modules.define(e.name());
+            for (Workloads.Workload w : e.workloads()) {
+                JsonNode input = w.input().get();
+                double pj = time(m, e.primal(), input, Backend.JIT);
+                double dj = time(m, e.derivative(), input, Backend.JIT);
+                double pi = jitOnly ? Double.NaN : time(m, e.primal(), input, Backend.INTERPRETER);
+                double di = jitOnly ? Double.NaN : time(m, e.derivative(), input, Backend.INTERPRETER);
+                var row = new Row(e.name(), w.name(), pj, dj, pi, di);
+                rows.add(row);
+                System.err.println(format(row));
+            }
+        }
+        System.out.println("| eval | workload | primal JIT | derivative JIT | derivative / primal, JIT | primal interpreter | derivative interpreter | derivative / primal, interpreter | interpreter / JIT, derivative |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) System.out.println(format(r));
+    }
+
+    static String format(Row r) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s |", r.eval(), r.workload(),
+                human(r.primalJit()), human(r.derivJit()), r.derivJit() / r.primalJit(),
+                human(r.primalInterp()), human(r.derivInterp()),
+                Double.isNaN(r.derivInterp()) ? "—" : String.format(Locale.ROOT, "%.2f", r.derivInterp() / r.primalInterp()),
+                Double.isNaN(r.derivInterp()) ? "—" : String.format(Locale.ROOT, "%.0f×", r.derivInterp() / r.derivJit()));
+    }
+
+    /** {@return nanoseconds as µs, ms or s} */
+    static String human(double ns) {
+        if (Double.isNaN(ns)) return "—";
+        if (ns < 1e6) return String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
+        if (ns < 1e9) return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+    }
+
+    /** {@return the median time of one run of the function (ns)}, after a warm-up */
+    static double time(Module m, String function, JsonNode input, Backend backend) {
+        Job job = m.prepare(function, input, backend);
+        long t0 = System.nanoTime();
+        job.run();
+        long first = System.nanoTime() - t0;
+        if (backend == Backend.INTERPRETER && first > SLOW * 1e9) return first;
+        // warm up: about a second, at least three runs
+        long warm = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) {
+            job.run();
+            if (System.nanoTime() - warm > 10_000_000_000L) break;
+        }
+        var times = new ArrayList<Long>();
+        long start = System.nanoTime();
+        while (times.size() < 5 || (System.nanoTime() - start < 1_000_000_000L && times.size() < 10_000)) {
+            long s = System.nanoTime();
+            job.run();
+            times.add(System.nanoTime() - s);
+            if (System.nanoTime() - start > 20_000_000_000L && times.size() >= 3) break;
+        }
+        times.sort(null);
+        return times.get(times.size() / 2);
+    }
+}
