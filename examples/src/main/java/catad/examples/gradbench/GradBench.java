@@ -26,21 +26,29 @@ import java.nio.charset.StandardCharsets;
  * lines goes to stdout: {@link System#out} is sent to stderr while the tool runs. End of input ends
  * the tool with status 0.
  *
- * <p>Usage: {@code GradBench [--interpreter | --jit | --backend=jit|interpreter]}; the JIT is the
- * default.
+ * <p>Usage: {@code GradBench [--interpreter | --jit | --backend=jit|interpreter] [--warmup=N]}; the
+ * JIT is the default. {@code --warmup=N} runs each evaluation N times before the timed runs (not
+ * reported), so that the JVM has compiled a kernel's bytecode before it is timed.
  */
 public final class GradBench {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Backend backend;
+    private final int warmup;
     private final PrintStream out;
     private final PrintStream err;
     private final Modules modules = new Modules();
 
-    /** A tool session. @param backend where programs run @param out the protocol's output @param err diagnostics */
-    public GradBench(Backend backend, PrintStream out, PrintStream err) {
+    /**
+     * A tool session.
+     * @param backend where programs run @param warmup untimed runs before the timed ones
+     * @param out the protocol's output @param err diagnostics
+     */
+    public GradBench(Backend backend, int warmup, PrintStream out, PrintStream err) {
+        if (warmup < 0) throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
         this.backend = backend;
+        this.warmup = warmup;
         this.out = out;
         this.err = err;
     }
@@ -52,7 +60,12 @@ public final class GradBench {
      */
     public static void main(String[] args) throws IOException {
         Backend backend = Backend.JIT;
+        int warmup = 0;
         for (String a : args) {
+            if (a.matches("--warmup=\\d{1,6}")) {
+                warmup = Integer.parseInt(a.substring("--warmup=".length()));
+                continue;
+            }
             switch (a) {
                 case "--interpreter", "--backend=interpreter" -> backend = Backend.INTERPRETER;
                 case "--jit", "--backend=jit" -> backend = Backend.JIT;
@@ -70,14 +83,15 @@ public final class GradBench {
         var out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        new GradBench(backend, out, System.err).serve(in);
+        new GradBench(backend, warmup, out, System.err).serve(in);
         out.flush();
     }
 
     private static String usage() {
         return """
-                usage: GradBench [--interpreter | --jit | --backend=jit|interpreter]
-                  speaks GradBench's protocol (JSON lines) on stdin/stdout; programs are JIT-compiled by default
+                usage: GradBench [--interpreter | --jit | --backend=jit|interpreter] [--warmup=N]
+                  speaks GradBench's protocol (JSON lines) on stdin/stdout; programs are JIT-compiled by default;
+                  --warmup=N runs each evaluation N times, untimed, before the timed runs
                   modules: %s""".formatted(String.join(", ", Modules.built()));
     }
 
@@ -142,6 +156,7 @@ public final class GradBench {
         config.put("backend", backend.name().toLowerCase());
         config.put("java", Runtime.version().toString());
         config.put("vector", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        config.put("warmup", warmup);
         ObjectNode r = response(id);
         r.put("tool", "catad");
         r.set("config", config);
@@ -157,6 +172,7 @@ public final class GradBench {
         if (input == null) throw new IllegalArgumentException("the evaluate message has no \"input\"");
         Inputs.Runs runs = Inputs.Runs.of(input);
         Job job = modules.define(module).prepare(function, input, backend);
+        for (int i = 0; i < warmup; i++) job.run();
         ArrayNode timings = JSON.arrayNode();
         long total = 0, minNanos = (long) (runs.minSeconds() * 1e9);
         for (int i = 0; i < runs.minRuns() || total < minNanos; i++) {
