@@ -1,0 +1,65 @@
+package catad.examples.gradbench;
+
+import static catad.dsl.Catad.*;
+import static catad.dsl.Shape.R;
+
+import catad.dsl.Prog;
+import catad.dsl.Shape;
+import catad.interpreter.AD;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * GradBench's {@code kmeans} eval: {@code cost} is {@code f(P, C) = Σᵢ minⱼ ‖Pᵢ - Cⱼ‖²} (the
+ * minimum as {@code -maximum(-d)}); {@code dir} is the Newton direction {@code J / H}, where
+ * {@code J = ∇_C f} comes from {@code AD.grad} and H, the Hessian's diagonal (the Hessian is
+ * diagonal), from a Hessian-vector product with the all-ones vector: forward mode
+ * ({@code AD.jvp}) over the gradient program, with tangent 0 for the points and 1 for the
+ * centroids, so one program gives both J and H. The programs take the points and the centroids
+ * as their input {@code [n][d]R × [k][d]R}.
+ */
+public final class Kmeans implements Module {
+    private final Compiled compiled = new Compiled();
+
+    /** {@return the input shape {@code [n][d]R × [k][d]R}} @param n points @param k centroids @param d dimensions */
+    public static Shape shape(int n, int k, int d) { return Shape.pair(Shape.tensor(n, d), Shape.tensor(k, d)); }
+
+    /** {@return the cost program {@code [n][d]R × [k][d]R → R}} @param n points @param k centroids @param d dimensions */
+    public static Prog cost(int n, int k, int d) {
+        Shape dv = Shape.vec(d), cs = Shape.tensor(k, d), kv = Shape.vec(k);
+        Prog sqDist = compose(dot(d), dup(dv), sub(dv));
+        // (p, C) ↦ minⱼ ‖p - Cⱼ‖²
+        Prog nearest = pipe(cross(repl(k, dv), id(cs)), zip(k, dv, dv), map(k, sqDist), neg(kv), maximum(k), neg);
+        return pipe(cross(id(Shape.tensor(n, d)), repl(n, cs)), zip(n, dv, cs), map(n, nearest), sum(Shape.vec(n)));
+    }
+
+    /** {@return the program {@code [n][d]R × [k][d]R → [k][d]R} of the direction {@code J / H}} @param n points @param k centroids @param d dimensions */
+    public static Prog dir(int n, int k, int d) {
+        Shape ps = Shape.tensor(n, d), cs = Shape.tensor(k, d), in = shape(n, k, d), flat = Shape.vec(k * d);
+        Prog gradC = compose(exr(ps, cs), AD.grad(cost(n, k, d)));
+        var ones = new double[k * d];
+        java.util.Arrays.fill(ones, 1.0);
+        Prog tangent = fork(zero(in, ps), constant(in, cs, ones));
+        // jvp gradC : (x, dx) ↦ (J, H dx); with dx = (0, 1), H dx is the Hessian's diagonal
+        return AD.simplify(pipe(fork(id(in), tangent), AD.jvp(gradC),
+                cross(reshape(cs, flat), reshape(cs, flat)), zip(k * d, R, R), map(k * d, div), reshape(flat, cs)));
+    }
+
+    @Override public String name() { return "kmeans"; }
+
+    @Override
+    public Job prepare(String function, JsonNode input, Backend backend) {
+        JsonNode in = Inputs.object(input, "KMeansInput");
+        int[] p = new int[2], c = new int[2];
+        double[] points = Inputs.matrix(in, "points", p), centroids = Inputs.matrix(in, "centroids", c);
+        int n = p[0], d = p[1], k = c[0];
+        if (c[1] != d) throw new IllegalArgumentException("kmeans: points have " + d + " dimensions but centroids have " + c[1]);
+        double[] x = new double[points.length + centroids.length];
+        System.arraycopy(points, 0, x, 0, points.length);
+        System.arraycopy(centroids, 0, x, points.length, centroids.length);
+        return switch (function) {
+            case "cost" -> Inputs.job(compiled.get(backend, () -> cost(n, k, d), function, n, k, d), x, 1, Inputs::scalar);
+            case "dir" -> Inputs.job(compiled.get(backend, () -> dir(n, k, d), function, n, k, d), x, k * d, y -> Inputs.json(y, k, d));
+            default -> throw Inputs.unknownFunction(name(), function, "cost, dir");
+        };
+    }
+}
