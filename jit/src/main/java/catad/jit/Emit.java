@@ -52,7 +52,7 @@ final class Emit {
      * A generated kernel and the workspace it needs.
      * @param code the kernel @param wsSize workspace length @param bytes class file size @param lanes doubles per vector in its vector loops, 0 if none
      */
-    record Result(Compiled code, int wsSize, int bytes, int lanes) {}
+    record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod) {}
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
     private static final ClassDesc CD_THIS = ClassDesc.of("catad.jit.Kernel$Code");
@@ -84,7 +84,7 @@ final class Emit {
      * Estimated bytecode per scheduled value, and the estimate above which the code is split into
      * several methods (the JVM takes at most 64 KiB of bytecode and 65,535 local slots per method).
      */
-    private static final int BYTES_PER_NODE = 24, PART_BUDGET = 40_000;
+    private static final int BYTES_PER_NODE = 60, PART_BUDGET = 6_000;
 
     private final Lower lo;
     private final List<Object> classData = new ArrayList<>();
@@ -93,9 +93,12 @@ final class Emit {
 
     private CodeBuilder cb;
     private Scope scope;
-    private final Map<Var, Integer> varSlot = new HashMap<>();
-    private final BitSet bound = new BitSet();
-    private final BitSet cachedReads = new BitSet();
+    private Map<Var, Integer> varSlot = new HashMap<>();
+    private BitSet bound = new BitSet();
+    private BitSet cachedReads = new BitSet();
+    /** The class being written, for the methods that outlined loop bodies become. */
+    private java.lang.classfile.ClassBuilder classBuilder;
+    private int outlined;
 
     /** Doubles per vector, 0 for scalar code only. */
     private final int lanes;
@@ -122,7 +125,8 @@ final class Emit {
                 c.return_();
             });
             List<List<Item>> parts = e.parts();
-            e.spilling = parts.size() > 1;
+            e.classBuilder = clb;
+            e.spilling = parts.size() > 1 || lo.body.stream().anyMatch(e::outlines);
             for (int i = 0; i < parts.size(); i++) {
                 var part = parts.get(i);
                 clb.withMethodBody("part" + i, PART, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
@@ -155,10 +159,20 @@ final class Emit {
                 });
             }
         });
+        var sizes = new ArrayList<String>();
+        int largest = 0;
+        for (var m : ClassFile.of().parse(bytes).methods()) {
+            var code = m.findAttribute(java.lang.classfile.Attributes.code());
+            if (code.isEmpty()) continue;
+            largest = Math.max(largest, code.get().codeLength());
+            sizes.add(m.methodName().stringValue() + " " + code.get().codeLength());
+        }
+        if (TRACE) System.err.println("catad jit: methods (bytes of code): " + sizes);
+        int largestMethod = largest;
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
             var code = (Compiled) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0);
+            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod);
         } catch (RuntimeException | Error ex) {
             throw ex;
         } catch (Throwable t) {
@@ -326,6 +340,7 @@ final class Emit {
             size += add;
         }
         parts.add(part);
+        if (TRACE) System.err.println("catad jit: " + parts.size() + " parts, estimated " + BYTES_PER_NODE + " bytes per node, last part " + size + " bytes");
         return parts;
     }
 
@@ -407,6 +422,7 @@ final class Emit {
                 cb.dastore();
                 written(st.b());
             }
+            case Ir.Loop l when scope.up == null && outlines(l) -> outline(l);
             case Ir.Loop l -> {
                 hoist(l.body());
                 if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " of " + l.body().size() + " statements ("
@@ -451,6 +467,93 @@ final class Emit {
                 written(c.to());
             }
         }
+    }
+
+    // ---------------------------------------------------------------- loops too large for one method
+
+    /**
+     * HotSpot compiles no method over 8,000 bytes of bytecode (unless {@code -XX:-DontCompileHugeMethods}):
+     * a kernel method larger than that runs in the bytecode interpreter, tens of times slower. A
+     * loop whose body is estimated above this many bytes is therefore outlined.
+     */
+    private static final int OUTLINE_BUDGET = 5_000;
+
+    /** {@return whether a loop at the top of a method is written as a loop calling methods that hold its body} */
+    private boolean outlines(S s) {
+        if (!(s instanceof Ir.Loop l) || l.body().size() < 2 || bound.cardinality() >= 16) return false;
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        return (long) inner(l, seen) * BYTES_PER_NODE > OUTLINE_BUDGET;
+    }
+
+    /**
+     * The loop, its body cut into groups of statements, each group a static method of its own
+     * taking the indices of the loops around it: {@code for v: body0(x, y, ws, …, v); body1(…); …}.
+     * Values the loop does not change are computed before it, like any loop-invariant value, and
+     * reach the body methods through the workspace; values one group computes for a later one go
+     * the same way, and are forgotten when the loop ends.
+     */
+    private void outline(Ir.Loop l) {
+        hoist(l.body());
+        var vars = new ArrayList<Var>(varSlot.keySet());
+        vars.removeIf(v -> !bound.get(v.id));
+        vars.sort(java.util.Comparator.comparingInt(v -> v.id));
+        vars.add(l.v());
+        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
+        for (int i = 0; i < vars.size(); i++) params.add(CD_int);
+        var type = MethodTypeDesc.of(CD_void, params);
+        // the groups, each at most a part's budget (a larger statement alone)
+        var groups = new ArrayList<List<S>>();
+        var group = new ArrayList<S>();
+        long size = 0;
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (S st : l.body()) {
+            long add = (long) inner(st, seen) * BYTES_PER_NODE;
+            if (!group.isEmpty() && size + add > PART_BUDGET) { groups.add(group); group = new ArrayList<>(); size = 0; }
+            group.add(st);
+            size += add;
+        }
+        groups.add(group);
+        String name = "loop" + outlined++;
+        if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " outlined as " + groups.size() + " methods " + name + "_*");
+        // write the body methods first, in order, so that each sees what the earlier ones spill
+        var before = new java.util.HashSet<E>(spilled.keySet());
+        for (int g = 0; g < groups.size(); g++) {
+            List<S> stmts = groups.get(g);
+            CodeBuilder outerCb = cb;
+            Scope outerScope = scope;
+            Map<Var, Integer> outerSlots = varSlot;
+            BitSet outerBound = bound, outerReads = cachedReads;
+            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+                cb = c;
+                scope = new Scope(null);
+                varSlot = new HashMap<>();
+                bound = new BitSet();
+                cachedReads = new BitSet();
+                for (int i = 0; i < vars.size(); i++) {
+                    varSlot.put(vars.get(i), 3 + i);
+                    bound.set(vars.get(i).id);
+                }
+                block(stmts);
+                c.return_();
+            });
+            cb = outerCb;
+            scope = outerScope;
+            varSlot = outerSlots;
+            bound = outerBound;
+            cachedReads = outerReads;
+        }
+        counted(l.v(), 0, l.v().n, () -> {
+            for (int g = 0; g < groups.size(); g++) {
+                cb.aload(X);
+                cb.aload(Y);
+                cb.aload(WS);
+                for (Var v : vars) cb.iload(varSlot.get(v));
+                cb.invokestatic(CD_THIS, name + "_" + g, type);
+            }
+        });
+        // what the body methods spilled for each other holds for one iteration only
+        spilled.keySet().removeIf(e -> !before.contains(e) && e.vars.get(l.v().id));
+        forgetWritesOf(List.of(l));
     }
 
     private void whileLoop(Ir.While w) {
@@ -684,7 +787,7 @@ final class Emit {
             cb.dconst_0();
             cb.dstore(s);
         } else {
-            int[] part = r.body.weight <= UNROLLED_SUM_BODY ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
+            int[] part = r.body.weight <= UNROLLED_SUM_BODY && !callsOut(r.body) ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
             combine(part, s);
         }
         addRemaining(r, n8, n, s);
@@ -719,6 +822,23 @@ final class Emit {
             cb.dadd();
             cb.dstore(s);
         }));
+    }
+
+    /**
+     * {@return whether e calls an expensive primitive (a transcendental, a user's code)}: written
+     * eight times, its inlined Java code would swell the method past what C2 compiles
+     */
+    private static boolean callsOut(E e) {
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        stack.add(e);
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (!seen.add(x)) continue;
+            if (Share.candidate(x) && !(x instanceof Ir.Reduce)) return true;
+            stack.addAll(x.kids());
+        }
+        return false;
     }
 
     /** Bodies up to this many nodes are written eight times, one per partial sum, each in a local. */

@@ -25,6 +25,7 @@ public final class Kernel {
     private final Emit.Compiled code;
     private final int wsSize;
     private final int classBytes;
+    private final int largestMethod;
     private final int lanes;
     private final String interpreted;
     private final ThreadLocal<double[]> workspace;
@@ -35,6 +36,7 @@ public final class Kernel {
         this.code = r.code();
         this.wsSize = r.wsSize();
         this.classBytes = r.bytes();
+        this.largestMethod = r.largestMethod();
         this.lanes = r.lanes();
         this.interpreted = null;
         this.workspace = ThreadLocal.withInitial(() -> new double[wsSize]);
@@ -47,6 +49,7 @@ public final class Kernel {
         this.code = null;
         this.wsSize = 0;
         this.classBytes = 0;
+        this.largestMethod = 0;
         this.lanes = 0;
         this.interpreted = reason;
         this.workspace = null;
@@ -73,6 +76,13 @@ public final class Kernel {
 
     /** {@return the size of the generated class file in bytes} */
     public int classBytes() { return classBytes; }
+
+    /**
+     * {@return the bytecode size of the kernel's largest method} HotSpot does not compile methods
+     * over 8,000 bytes (unless {@code -XX:-DontCompileHugeMethods}); the JIT splits its code and
+     * outlines large loop bodies to stay under that.
+     */
+    public int largestMethodBytes() { return largestMethod; }
 
     /** {@return how long lowering, code generation and class loading took, in nanoseconds} */
     public long compileNanos() { return compileNanos; }

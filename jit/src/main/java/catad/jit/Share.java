@@ -420,7 +420,7 @@ final class Share {
     }
 
     /** {@return whether computing e once and loading it is worth a buffer}: transcendentals, user primitives, sums over a free index */
-    private static boolean candidate(E e) {
+    static boolean candidate(E e) {
         return switch (e) {
             case Ir.Un u -> !CHEAP_UNARY.contains(u.p);
             case Ir.Prim2 p -> !CHEAP_BINARY.contains(p.p);

@@ -29,6 +29,30 @@ class BigProgramTest {
         return compose(add, compose(steps));
     }
 
+    /** HotSpot compiles no method over 8,000 bytes of bytecode: a kernel with one would run interpreted. */
+    static final int HUGE_METHOD = 8000;
+
+    @Test void everyMethodOfALargeKernelIsSmallEnoughForHotSpotToCompile() {
+        // the chain's gradient is straight-line code in parts; a map of rows whose body is a
+        // chain of its own (with a loop inside, so the body has statements) is outlined
+        Prog f = chain(250, 1);
+        Kernel k = Jit.compile(AD.grad(f));
+        assertTrue(k.largestMethodBytes() <= HUGE_METHOD, () -> "largest method " + k.largestMethodBytes() + " bytes: " + k);
+        int rows = 7, cols = 9;
+        Shape v = Shape.vec(cols);
+        Prog row = compose(sum(v), map(cols, compose(sin, exp)), iterate(2, map(cols, compose(tanh, scale(0.5)))),
+                map(cols, compose(add, fork(compose(sin, mul), compose(tanh, add)), fork(id(Shape.R), id(Shape.R)))));
+        Prog many = compose(sum(Shape.vec(rows)), map(rows, row));
+        Prog g = AD.grad(many);
+        Kernel kg = Jit.compile(g);
+        assertTrue(kg.largestMethodBytes() <= HUGE_METHOD, () -> "largest method " + kg.largestMethodBytes() + " bytes: " + kg);
+        var x = new double[rows * cols];
+        var r = new SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble(-1, 1);
+        double[] expected = AD.eval(g, x), actual = kg.apply(x);
+        for (int i = 0; i < x.length; i++) assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "element " + i);
+    }
+
     @Test void gradientOfAThousandNodeProgramCompilesAndAgrees() {
         Prog f = chain(250, 1);
         assertTrue(AD.size(f) >= 1000, () -> "size " + AD.size(f));

@@ -37,6 +37,8 @@ public final class Workloads {
         evals.add(new Eval("det", "primal", "gradient", det()));
         evals.add(new Eval("ode", "primal", "gradient", ode()));
         evals.add(new Eval("kmeans", "cost", "dir", kmeans()));
+        evals.add(new Eval("gmm", "objective", "jacobian", gmm()));
+        evals.add(new Eval("lstm", "objective", "jacobian", lstm()));
         return evals;
     }
 
@@ -92,6 +94,63 @@ public final class Workloads {
         for (int[] p : ns) {
             int n = p[0], s = p[1];
             w.add(new Workload("n=" + n + ",s=" + s, () -> input().put("s", s).set("x", numbers(n, n + s, 0, 1))));
+        }
+        return w;
+    }
+
+    static ArrayNode gaussianRows(int m, int n, SplittableRandom r) {
+        ArrayNode a = JSON.arrayNode();
+        for (int i = 0; i < m; i++) {
+            ArrayNode row = a.addArray();
+            for (int j = 0; j < n; j++) row.add(r.nextGaussian());
+        }
+        return a;
+    }
+
+    /** GMM's workloads, named {@code d_k_n}: x, q, l, α normal, μ uniform, m = 0, γ = 1, as the eval draws them. */
+    static List<Workload> gmm() {
+        var w = new ArrayList<Workload>();
+        String[] names = {"2_5_1000", "2_10_1000", "2_25_1000", "10_5_1000", "2_50_1000", "10_10_1000", "20_5_1000", "32_5_1000",
+                "2_100_1000", "20_10_1000", "10_25_1000", "32_10_1000", "64_5_1000", "10_50_1000", "20_25_1000", "64_10_1000",
+                "32_25_1000", "10_100_1000", "20_50_1000", "32_50_1000", "64_25_1000", "20_100_1000", "32_100_1000", "64_50_1000", "64_100_1000"};
+        for (String name : names) {
+            String[] p = name.split("_");
+            int d = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
+            w.add(new Workload(name, () -> {
+                var r = new SplittableRandom(d * 10_000L + k);
+                ObjectNode in = input().put("d", d).put("k", k).put("n", n).put("m", 0).put("gamma", 1.0);
+                in.set("x", gaussianRows(n, d, r));
+                in.set("mu", rows(k, d, d + k, 0, 1));
+                in.set("q", gaussianRows(k, d, r));
+                in.set("l", gaussianRows(k, d * (d - 1) / 2, r));
+                in.set("alpha", gaussianRows(1, k, r).get(0));
+                return in;
+            }));
+        }
+        return w;
+    }
+
+    /** LSTM's workloads, {@code l} layers over {@code c} characters of 14 bits (ADBench's data), parameters and state in [0, 1). */
+    static List<Workload> lstm() {
+        var w = new ArrayList<Workload>();
+        int b = 14;
+        int[][] lc = {{2, 1024}, {4, 1024}, {6, 1024}, {2, 4096}, {2, 8192}, {4, 4096}, {6, 4096}, {4, 8192}, {6, 8192}};
+        for (int[] p : lc) {
+            int l = p[0], c = p[1];
+            w.add(new Workload("l=" + l + ",c=" + c, () -> {
+                var r = new SplittableRandom(l * 100_000L + c);
+                ObjectNode in = input();
+                in.set("main_params", rows(2 * l, 4 * b, l + c, 0, 1));
+                in.set("extra_params", rows(3, b, l + c + 1, 0, 1));
+                in.set("state", rows(2 * l, b, l + c + 2, 0, 1));
+                ArrayNode seq = in.putArray("sequence");
+                for (int t = 0; t < c; t++) {
+                    int ch = 32 + r.nextInt(95);
+                    ArrayNode bits = seq.addArray();
+                    for (int i = b - 1; i >= 0; i--) bits.add((ch >> i) & 1);
+                }
+                return in;
+            }));
         }
         return w;
     }
