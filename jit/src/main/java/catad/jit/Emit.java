@@ -480,7 +480,7 @@ final class Emit {
 
     /** {@return whether a loop at the top of a method is written as a loop calling methods that hold its body} */
     private boolean outlines(S s) {
-        if (!(s instanceof Ir.Loop l) || l.body().size() < 2 || bound.cardinality() >= 16) return false;
+        if (!(s instanceof Ir.Loop l) || bound.cardinality() >= 16 || interchangeable(l) || vectorizable(l)) return false;
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         return (long) inner(l, seen) * BYTES_PER_NODE > OUTLINE_BUDGET;
     }
@@ -501,15 +501,28 @@ final class Emit {
         var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
         for (int i = 0; i < vars.size(); i++) params.add(CD_int);
         var type = MethodTypeDesc.of(CD_void, params);
-        // the groups, each at most a part's budget (a larger statement alone)
-        var groups = new ArrayList<List<S>>();
-        var group = new ArrayList<S>();
-        long size = 0;
+        // the body as units of work (each value on its own, operands first, then each statement),
+        // cut into groups of at most a part's budget: a long expression is split too
+        var items = new ArrayList<Item>();
+        var sizes = new ArrayList<Integer>();
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         for (S st : l.body()) {
-            long add = (long) inner(st, seen) * BYTES_PER_NODE;
+            List<E> roots = switch (st) {
+                case Ir.Store x -> List.of(x.e());
+                case Ir.If x -> List.of(x.t());
+                default -> List.of();
+            };
+            for (E r : roots) for (E e : postorder(r, seen)) { items.add(new Compute(e)); sizes.add(inner(e, seen)); }
+            items.add(new Statement(st));
+            sizes.add(inner(st, seen));
+        }
+        var groups = new ArrayList<List<Item>>();
+        var group = new ArrayList<Item>();
+        long size = 0;
+        for (int i = 0; i < items.size(); i++) {
+            long add = (long) sizes.get(i) * BYTES_PER_NODE;
             if (!group.isEmpty() && size + add > PART_BUDGET) { groups.add(group); group = new ArrayList<>(); size = 0; }
-            group.add(st);
+            group.add(items.get(i));
             size += add;
         }
         groups.add(group);
@@ -518,7 +531,7 @@ final class Emit {
         // write the body methods first, in order, so that each sees what the earlier ones spill
         var before = new java.util.HashSet<E>(spilled.keySet());
         for (int g = 0; g < groups.size(); g++) {
-            List<S> stmts = groups.get(g);
+            List<Item> work = groups.get(g);
             CodeBuilder outerCb = cb;
             Scope outerScope = scope;
             Map<Var, Integer> outerSlots = varSlot;
@@ -533,7 +546,12 @@ final class Emit {
                     varSlot.put(vars.get(i), 3 + i);
                     bound.set(vars.get(i).id);
                 }
-                block(stmts);
+                for (Item it : work) {
+                    switch (it) {
+                        case Compute k -> value(k.e());
+                        case Statement st -> stmt(st.s());
+                    }
+                }
                 c.return_();
             });
             cb = outerCb;
