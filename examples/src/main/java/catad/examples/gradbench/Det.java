@@ -31,6 +31,9 @@ public final class Det implements Module {
 
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Det() {}
+
     /** {@return the primal program {@code [ℓ²]R → R}, A row-major} @param ell the edge, at least 1 */
     public static Prog primal(int ell) {
         return compose(det(ell), reshape(Shape.vec(ell * ell), Shape.tensor(ell, ell)));

@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Kmeans implements Module {
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Kmeans() {}
+
     /**
      * {@return how many points a block holds}: blocks keep the reverse pass's per-point cotangents of
      * the centroids, {@code [block][k][d]}, to about a million numbers (a flat {@code [n][k][d]}

@@ -28,6 +28,9 @@ public final class Modules {
 
     private final Map<String, Module> defined = new TreeMap<>();
 
+    /** A registry in which no module is defined yet. */
+    public Modules() {}
+
     /** {@return the names of GradBench's evals whose modules are not built yet} */
     public static List<String> pending() { return PENDING; }
 
