@@ -1,12 +1,13 @@
 /**
- * What catad is for: a runnable tour and the benchmarks.
+ * What catad is for: a runnable tour, the benchmarks and a GradBench tool.
  *
  * <p>{@link catad.examples.Demo} ({@code ./catad demo}) prints programs and their gradient programs,
  * values, gradients and Hessians of a few real functions; races Newton's method against gradient
  * descent on the Rosenbrock function; and tunes the launch speed of a simulated projectile with drag
  * ({@code iterate} over explicit Euler steps, {@code cond} to stop at the ground) to hit a target,
  * differentiating through the whole simulation. The JMH benchmarks are in {@link catad.examples.bench}
- * ({@code ./catad bench}); the jshell tour is {@code examples/src/main/jshell/tour.jsh}.
+ * ({@code ./catad bench}); the jshell tour is {@code examples/src/main/jshell/tour.jsh}; GradBench's
+ * evals run through {@link catad.examples.gradbench} ({@code ./catad gradbench}).
  *
  * {@snippet :
  * import static catad.dsl.Catad.*;

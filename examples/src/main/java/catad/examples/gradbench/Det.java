@@ -19,13 +19,20 @@ import java.util.List;
  * gather or slice, so the minors of a k×k matrix are taken by constant 0/1 selection matrices
  * (catad's {@code matrix}): the first row dropped column by column, then each column dropped from
  * every remaining row. Minors of at most {@value #LEAF}×{@value #LEAF} are expanded in straight-line
- * scalar code that indexes the matrix directly, as cmpad's recursion does, term by term.
+ * scalar code, term by term as cmpad's recursion does, reading the entries from a tree of pairs
+ * (see {@link #entries}). Why {@value #LEAF}: a map level costs a few microseconds per minor, so
+ * the scalar leaves should be large, but the gradient of the scalar expansion grows faster than the
+ * expansion (its reverse pass sums the cotangents of all entries at every term), and at 5×5 its
+ * kernel is too large for HotSpot to compile well.
  */
 public final class Det implements Module {
     /** The largest minor expanded in scalar code rather than by a {@code map} over its minors. */
     static final int LEAF = 4;
 
     private final Compiled compiled = new Compiled();
+
+    /** A module with no programs compiled yet. */
+    public Det() {}
 
     /** {@return the primal program {@code [ℓ²]R → R}, A row-major} @param ell the edge, at least 1 */
     public static Prog primal(int ell) {
@@ -72,7 +79,7 @@ public final class Det implements Module {
      * mode a projection of a pair transposes to an injection into a pair, where an index into an
      * array would transpose to a one-hot array of all k² entries for every term.
      */
-    private static Prog entries(Shape mat, int lo, int hi) {
+    static Prog entries(Shape mat, int lo, int hi) {
         int k = ((Shape.Arr) mat).n();
         if (hi - lo == 1) return compose(ex(Shape.vec(k), lo % k), ex(mat, lo / k));
         int mid = (lo + hi) >>> 1;

@@ -42,8 +42,10 @@ public final class GradBench {
 
     /**
      * A tool session.
-     * @param backend where programs run @param warmup untimed runs before the timed ones
-     * @param out the protocol's output @param err diagnostics
+     * @param backend where programs run
+     * @param warmup untimed runs before the timed ones
+     * @param out the protocol's output
+     * @param err diagnostics
      */
     public GradBench(Backend backend, int warmup, PrintStream out, PrintStream err) {
         if (warmup < 0) throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Hello implements Module {
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Hello() {}
+
     /** {@return the primal program {@code R → R}} */
     public static Prog primal() { return square; }
 

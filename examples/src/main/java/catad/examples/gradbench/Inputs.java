@@ -13,7 +13,11 @@ import java.util.function.Function;
 public final class Inputs {
     private Inputs() {}
 
-    /** How often to run one {@code evaluate}: GradBench's {@code Runs} fields. @param minRuns at least this many runs @param minSeconds and until the runs took this long in total */
+    /**
+     * How often to run one {@code evaluate}: GradBench's {@code Runs} fields.
+     * @param minRuns at least this many runs
+     * @param minSeconds and until the runs took this long in total
+     */
     public record Runs(int minRuns, double minSeconds) {
         /** Checks the fields. */
         public Runs {

@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Llsq implements Module {
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Llsq() {}
+
     /** {@return {@code tᵢ} as the eval defines it} @param i index @param n count */
     public static double t(int i, int n) { return -1 + i * 2.0 / (n - 1); }
 

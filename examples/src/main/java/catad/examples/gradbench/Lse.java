@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Lse implements Module {
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Lse() {}
+
     /** {@return the primal program {@code [n]R → R}} @param n length, at least 1 */
     public static Prog primal(int n) { return BenchPrograms.logSumExp(n); }
 

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Ode implements Module {
     private final Compiled compiled = new Compiled();
 
+    /** A module with no programs compiled yet. */
+    public Ode() {}
+
     /** {@return the primal program {@code [n]R → [n]R}} @param n length of x, at least 1 @param s steps, at least 1 */
     public static Prog primal(int n, int s) {
         Shape v = Shape.vec(n);

@@ -122,8 +122,12 @@ class ProtocolTest {
         assertTrue(r.get(9).get("error").asText().contains("unknown message kind 'shutdown'"), r.get(9).toString());
 
         assertEquals(10, r.get(10).get("id").asInt());
-        assertFalse(r.get(10).get("success").asBoolean());
-        assertTrue(r.get(10).get("error").asText().contains("not built yet"), r.get(10).toString());
+        if (Modules.pending().contains("gmm")) {
+            assertFalse(r.get(10).get("success").asBoolean());
+            assertTrue(r.get(10).get("error").asText().contains("not built yet"), r.get(10).toString());
+        } else {
+            assertTrue(r.get(10).get("success").asBoolean(), r.get(10).toString());
+        }
 
         assertEquals(11, r.get(11).get("id").asInt());
         assertFalse(r.get(11).get("success").asBoolean());
