@@ -28,8 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code icf}: q then l per component) is read too, with ADBench's sign for the prior and a flat
  * gradient {@code [α, means, icf]}, as that version of the eval expects.
  *
- * <p>The program's input is {@code ((α × μ) × (q × l)) × x}; the gradient is {@code exl ∘ grad},
- * so the compiled kernel never computes the (unused) derivative with respect to the points.
+ * <p>The program's input is {@code ((α × μ) × (q × L)) × x} where L is {@code [k][d][d]R}: each
+ * component's l laid out as a full matrix (its strictly lower part; catad has no gather, so the
+ * parameters are placed when the input is read). The program uses only {@code L ⊙ strictly-lower
+ * mask}, so it is a function of l alone and the gradient's entries at l's places are exactly
+ * ∂F/∂l. Per component, β for all points is one {@code matmul} {@code (X - 1μᵀ) Qᵀ}. The gradient is
+ * {@code exl ∘ grad}, so the compiled kernel drops the (unused) derivative with respect to the points.
  */
 public final class Gmm implements Module {
 
@@ -166,12 +170,11 @@ public final class Gmm implements Module {
     }
 
     /**
-     * {@return the objective {@code ((α × μ) × (q × l)) × x → R}}
+     * {@return the objective {@code ((α × μ) × (q × L)) × x → R}, L the full matrices of the strictly lower parts}
      * @param adbenchPrior the older eval's sign for the prior ({@code +½γ²‖Q‖² - mΣq - kC} rather than
      *     the log density's {@code -½γ²‖Q‖² + mΣq + kC})
      */
     static Prog objective(int d, int k, int n, int m, double gamma, boolean adbenchPrior) {
-        int ld = d * (d - 1) / 2;
         Shape kv = Shape.vec(k), kd = Shape.tensor(k, d), kl = Shape.tensor(k, d, d), nd = Shape.tensor(n, d);
         Shape params = Shape.pair(Shape.pair(kv, kd), Shape.pair(kd, kl));
         int wn = d + m + 1;

@@ -41,6 +41,13 @@ public final class Particle implements Module {
 
     /** {@return the program {@code w₀ ↦ w* : [1]R → [1]R}} @param outer the argmin's mode @param inner the force's mode */
     static Prog program(Solver.Mode outer, Solver.Mode inner) {
+        Prog miss = miss(inner);
+        Prog outerGrad = Solver.gradient(outer, miss);
+        return Pointful.compile(Shape.vec(1), w0 -> Solver.argmin(miss, outerGrad, w0, w0));
+    }
+
+    /** {@return {@code (w₀, w) ↦ x(t_f)₀²}, the simulation with the force from a derivative program of the given mode (w₀ unused)} */
+    static Prog miss(Solver.Mode inner) {
         Shape v1 = Shape.vec(1), v2 = Shape.vec(2);
         // (w, x) ↦ p(x; w), the potential; the force is minus its gradient in x
         Prog potential = Pointful.compile(v1, v2, (w, x) -> {
@@ -49,8 +56,7 @@ public final class Particle implements Module {
             return a.dot(a).sqrt().recip().plus(b.dot(b).sqrt().recip());
         });
         Prog grad = Solver.gradient(inner, potential);
-        // (w₀, w) ↦ x(t_f)₀², the simulation (w₀, the start, is not used)
-        Prog miss = Pointful.compile(v1, v1, (w0, w) -> {
+        return Pointful.compile(v1, v1, (w0, w) -> {
             double dt = 0.1;
             Sym init = Sym.pair(Sym.pair(Sym.constant(v2, 0, 8), Sym.constant(v2, 0.75, 0)), Sym.constant(1));
             Sym end = init.whileLoop(s -> s.snd().minus(0.5), s -> {
@@ -64,7 +70,5 @@ public final class Particle implements Module {
             Sym dtf = x.at(1).neg().div(xdot.at(1));
             return x.at(0).plus(dtf.times(xdot.at(0))).square();
         });
-        Prog outerGrad = Solver.gradient(outer, miss);
-        return Pointful.compile(v1, w0 -> Solver.argmin(miss, outerGrad, w0, w0));
     }
 }

@@ -40,19 +40,29 @@ public final class Saddle implements Module {
         return job(backend.compile(p), start, 4, EvalIo::array);
     }
 
+    private static final Shape V = Shape.vec(2);
+
+    /** {@code (x, y) ↦ f(x, y)}. */
+    private static final Prog F = Pointful.compile(V, V, (x, y) -> x.dot(x).minus(y.dot(y)));
+
+    /** {@code (x, y) ↦ -f(x, y)}: argmax f = argmin -f. */
+    private static final Prog NEG_F = Catad.compose(Catad.neg, F);
+
+    /** {@return {@code (start, x) ↦ max_y f(x, y)}, the inner argmax run from start with gradients of the given mode} */
+    static Prog maxF(Solver.Mode inner) {
+        Prog innerGrad = Solver.gradient(inner, NEG_F);
+        return Pointful.compile(V, V, (start, x) -> Sym.pair(x, Solver.argmin(NEG_F, innerGrad, x, start)).apply(F));
+    }
+
     /** {@return the program {@code start ↦ (x, y) : [2]R → [4]R}} @param outer the argmin's mode @param inner the argmax's mode */
     static Prog program(Solver.Mode outer, Solver.Mode inner) {
         Shape v = Shape.vec(2);
-        Prog f = Pointful.compile(v, v, (x, y) -> x.dot(x).minus(y.dot(y)));
-        Prog negF = Catad.compose(Catad.neg, f);                     // argmax f = argmin -f
-        Prog innerGrad = Solver.gradient(inner, negF);
-        // (start, x) ↦ max_y f(x, y), the inner argmax run from start
-        Prog maxF = Pointful.compile(v, v, (start, x) -> Sym.pair(x, Solver.argmin(negF, innerGrad, x, start)).apply(f));
+        Prog maxF = maxF(inner);
         Prog outerGrad = Solver.gradient(outer, maxF);
-        Prog lastGrad = Solver.gradient(outer, negF);
+        Prog lastGrad = Solver.gradient(outer, NEG_F);
         return Pointful.compile(v, start -> {
             Sym x = Solver.argmin(maxF, outerGrad, start, start);
-            Sym y = Solver.argmin(negF, lastGrad, x, start);
+            Sym y = Solver.argmin(NEG_F, lastGrad, x, start);
             return Sym.array(x.at(0), x.at(1), y.at(0), y.at(1));
         });
     }

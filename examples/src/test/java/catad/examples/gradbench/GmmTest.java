@@ -55,7 +55,10 @@ class GmmTest {
     }
 
     /** The log posterior, written directly from the eval's definition. */
-    static double reference(JsonNode in, double[] p) {
+    static double reference(JsonNode in, double[] p) { return reference(in, p, false); }
+
+    /** The objective; with {@code adbench}, the older eval's prior (ADBench's sign: {@code +½γ²‖Q‖² - mΣq - kC}). */
+    static double reference(JsonNode in, double[] p, boolean adbench) {
         int d = in.get("d").asInt(), k = in.get("k").asInt(), n = in.get("n").asInt(), m = in.get("m").asInt();
         double gamma = in.get("gamma").asDouble();
         int ld = d * (d - 1) / 2, muAt = k, qAt = k + k * d, lAt = k + 2 * k * d;
@@ -88,7 +91,8 @@ class GmmTest {
         }
         int wn = d + m + 1;
         double cst = wn * d * (Math.log(gamma) - 0.5 * Math.log(2)) - Gmm.logMultiGamma(0.5 * wn, d);
-        double prior = -0.5 * gamma * gamma * frob + m * java.util.Arrays.stream(sumQ).sum() + k * cst;
+        double wishart = 0.5 * gamma * gamma * frob - m * java.util.Arrays.stream(sumQ).sum();
+        double prior = adbench ? wishart - k * cst : -wishart + k * cst;
         return -n * d * 0.5 * Math.log(2 * Math.PI) + total - n * lse(java.util.Arrays.copyOf(p, k), k) + prior;
     }
 
@@ -166,6 +170,40 @@ class GmmTest {
         oa.run();
         ob.run();
         assertEquals(oa.output().asDouble(), ob.output().asDouble());
+    }
+
+    /** The older input ({@code means}, {@code icf} = q then l) and its flat gradient {@code [α, means, icf]}. */
+    @Test
+    void theOlderAdbenchInputIsReadWithItsSignAndLayout() {
+        int d = 3, k = 4, n = 50;
+        ObjectNode in = input(d, k, n, 9);
+        ObjectNode old = in.deepCopy();
+        old.remove(java.util.List.of("mu", "q", "l"));
+        old.set("means", in.get("mu"));
+        ArrayNode icf = old.putArray("icf");
+        for (int c = 0; c < k; c++) {
+            ArrayNode row = icf.addArray();
+            in.get("q").get(c).forEach(row::add);
+            in.get("l").get(c).forEach(row::add);
+        }
+        double[] p = params(in);
+        Job obj = new Gmm().prepare("objective", old, Backend.JIT);
+        obj.run();
+        double expected = reference(in, p, true);
+        assertEquals(expected, obj.output().asDouble(), 1e-9 * Math.abs(expected));
+        Job jac = new Gmm().prepare("jacobian", old, Backend.JIT);
+        jac.run();
+        JsonNode g = jac.output();
+        int ld = d * (d - 1) / 2;
+        assertEquals(k + k * d + k * (d + ld), g.size());
+        // d/d icf[1][d] (component 1's first l) against central differences
+        int flatAt = k + k * d + (d + ld) + d, paramAt = k + 2 * k * d + ld;
+        double h = 1e-5;
+        double[] plus = p.clone(), minus = p.clone();
+        plus[paramAt] += h;
+        minus[paramAt] -= h;
+        double fd = (reference(in, plus, true) - reference(in, minus, true)) / (2 * h);
+        assertEquals(fd, g.get(flatAt).asDouble(), 1e-5 * Math.abs(fd) + 1e-6);
     }
 
     @Test
