@@ -805,7 +805,7 @@ final class Emit {
             cb.dconst_0();
             cb.dstore(s);
         } else {
-            int[] part = r.body.weight <= UNROLLED_SUM_BODY && !callsOut(r.body) ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
+            int[] part = r.body.weight <= UNROLLED_SUM_BODY && !callsOut(r.body, r.v) ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
             combine(part, s);
         }
         addRemaining(r, n8, n, s);
@@ -843,17 +843,18 @@ final class Emit {
     }
 
     /**
-     * {@return whether e calls an expensive primitive (a transcendental, a user's code)}: written
-     * eight times, its inlined Java code would swell the method past what C2 compiles
+     * {@return whether e, along v, calls an expensive primitive (a transcendental, a user's code) or
+     * runs a loop of its own (a reduction)}: written eight times, its code would swell the method
+     * past what C2 compiles, and nested sums would multiply the copies (8 × 8 × …)
      */
-    private static boolean callsOut(E e) {
+    private static boolean callsOut(E e, Var v) {
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>();
         stack.add(e);
         while (!stack.isEmpty()) {
             E x = stack.removeLast();
-            if (!seen.add(x)) continue;
-            if (Share.candidate(x) && !(x instanceof Ir.Reduce)) return true;
+            if (!x.vars.get(v.id) || !seen.add(x)) continue;
+            if (x instanceof Ir.Reduce || Share.candidate(x)) return true;
             stack.addAll(x.kids());
         }
         return false;
