@@ -39,6 +39,15 @@ public final class Workloads {
         evals.add(new Eval("kmeans", "cost", "dir", kmeans()));
         evals.add(new Eval("gmm", "objective", "jacobian", gmm()));
         evals.add(new Eval("lstm", "objective", "jacobian", lstm()));
+        evals.add(new Eval("ba", "objective", "jacobian", ba()));
+        evals.add(new Eval("ht", "objective", "jacobian", ht()));
+        // saddle and particle have four functions, one per nesting of modes, and no primal: each is timed alone
+        for (String f : new String[] {"ff", "fr", "rf", "rr"}) {
+            evals.add(new Eval("saddle", f, null, List.of(new Workload(f, () -> { ObjectNode in = input(); in.putArray("start").add(1.0).add(1.0); return in; }))));
+        }
+        for (String f : new String[] {"ff", "fr", "rf", "rr"}) {
+            evals.add(new Eval("particle", f, null, List.of(new Workload(f, () -> input().put("w", 0.0)))));
+        }
         return evals;
     }
 
@@ -151,6 +160,41 @@ public final class Workloads {
                 }
                 return in;
             }));
+        }
+        return w;
+    }
+
+    /** BA's workloads {@code baK_nN_mM_pP}: one camera, point, weight and feature duplicated, as the eval sends them. */
+    static List<Workload> ba() {
+        var w = new ArrayList<Workload>();
+        String[] names = {"ba1_n49_m7776_p31843", "ba2_n21_m11315_p36455", "ba3_n161_m48126_p182072", "ba4_n372_m47423_p204472",
+                "ba5_n257_m65132_p225911", "ba6_n539_m65220_p277273", "ba7_n93_m61203_p287451", "ba8_n88_m64298_p383937",
+                "ba9_n810_m88814_p393775", "ba10_n1197_m126327_p563734", "ba11_n1723_m156502_p678718", "ba12_n253_m163691_p899155",
+                "ba13_n245_m198739_p1091386", "ba14_n356_m226730_p1255268"};
+        double[] cam = {0.0157, -0.0128, -0.0044, -0.034, 0.0412, 0.1039, 399.75, 1.5, -2.5, -3.1e-7, 1.6e-13};
+        for (String name : names) {
+            String[] p = name.split("_");
+            int n = Integer.parseInt(p[1].substring(1)), m = Integer.parseInt(p[2].substring(1)), obs = Integer.parseInt(p[3].substring(1));
+            w.add(new Workload(name, () -> {
+                ObjectNode in = input().put("n", n).put("m", m).put("p", obs);
+                ArrayNode c = in.putArray("cam");
+                for (double v : cam) c.add(v);
+                in.putArray("x").add(-0.612).add(0.571).add(-1.847);
+                in.put("w", 0.9);
+                in.putArray("feat").add(-332.65).add(262.09);
+                return in;
+            }));
+        }
+        return w;
+    }
+
+    /** HT's workloads {@code handK_t26_cC}: C correspondences on a synthetic 22-bone hand of 544 vertices (ADBench's size), simple variant. */
+    static List<Workload> ht() {
+        var w = new ArrayList<Workload>();
+        int[] cs = {100, 192, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 100000};
+        for (int i = 0; i < cs.length; i++) {
+            int c = cs[i];
+            w.add(new Workload("hand" + (i + 1) + "_t26_c" + c, () -> SyntheticHand.input(544, c, false, false, c)));
         }
         return w;
     }
