@@ -48,10 +48,10 @@ public final class Report {
                 JsonNode input = w.input().get();
                 // saddle and particle nest derivatives in while loops: on the interpreter they take minutes
                 boolean interp = !jitOnly && e.derivative() != null && e.workloads().indexOf(w) < interpreterWorkloads;
-                double pj = time(m, e.primal(), input, Backend.JIT);
-                double dj = e.derivative() == null ? Double.NaN : time(m, e.derivative(), input, Backend.JIT);
-                double pi = interp ? time(m, e.primal(), input, Backend.INTERPRETER) : Double.NaN;
-                double di = interp && e.derivative() != null ? time(m, e.derivative(), input, Backend.INTERPRETER) : Double.NaN;
+                double pj = safely(e, w, e.primal(), m, input, Backend.JIT);
+                double dj = e.derivative() == null ? Double.NaN : safely(e, w, e.derivative(), m, input, Backend.JIT);
+                double pi = interp ? safely(e, w, e.primal(), m, input, Backend.INTERPRETER) : Double.NaN;
+                double di = interp && e.derivative() != null ? safely(e, w, e.derivative(), m, input, Backend.INTERPRETER) : Double.NaN;
                 var row = new Row(e.name(), w.name(), pj, dj, pi, di);
                 rows.add(row);
                 System.err.println(format(row));
@@ -78,6 +78,16 @@ public final class Report {
         if (ns < 1e6) return String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
         if (ns < 1e9) return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
         return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+    }
+
+    /** {@return the time of {@link #time}, or NaN (said on stderr) if the run fails, out of memory included} */
+    static double safely(Workloads.Eval e, Workloads.Workload w, String function, Module m, JsonNode input, Backend backend) {
+        try {
+            return time(m, function, input, backend);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError x) {
+            System.err.println("report: " + e.name() + " " + w.name() + " " + function + " on " + backend + " failed: " + x);
+            return Double.NaN;
+        }
     }
 
     /** {@return the median time of one run of the function (ns)}, after a warm-up */
