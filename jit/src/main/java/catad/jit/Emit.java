@@ -317,10 +317,21 @@ final class Emit {
      * top-level value is scheduled on its own (operands first), so a part can end between any two.
      */
     private List<List<Item>> parts() {
+        var parts = cut(lo.body);
+        if (TRACE) System.err.println("catad jit: " + parts.size() + " parts, estimated at " + BYTES_PER_NODE + " bytes per node");
+        return parts;
+    }
+
+    /**
+     * {@return the statements as units of work (each value on its own, operands first, then each
+     * statement), cut into groups of at most {@link #PART_BUDGET} estimated bytes} A group can end
+     * between any two units; a unit larger than the budget is a group of its own.
+     */
+    private static List<List<Item>> cut(List<S> stmts) {
         var items = new ArrayList<Item>();
         var sizes = new ArrayList<Integer>();
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        for (S s : lo.body) {
+        for (S s : stmts) {
             List<E> roots = switch (s) {
                 case Ir.Store st -> List.of(st.e());
                 case Ir.If i -> List.of(i.t());
@@ -330,18 +341,17 @@ final class Emit {
             items.add(new Statement(s));
             sizes.add(inner(s, seen));
         }
-        var parts = new ArrayList<List<Item>>();
-        var part = new ArrayList<Item>();
+        var groups = new ArrayList<List<Item>>();
+        var group = new ArrayList<Item>();
         long size = 0;
         for (int i = 0; i < items.size(); i++) {
             long add = (long) sizes.get(i) * BYTES_PER_NODE;
-            if (!part.isEmpty() && size + add > PART_BUDGET) { parts.add(part); part = new ArrayList<>(); size = 0; }
-            part.add(items.get(i));
+            if (!group.isEmpty() && size + add > PART_BUDGET) { groups.add(group); group = new ArrayList<>(); size = 0; }
+            group.add(items.get(i));
             size += add;
         }
-        parts.add(part);
-        if (TRACE) System.err.println("catad jit: " + parts.size() + " parts, estimated " + BYTES_PER_NODE + " bytes per node, last part " + size + " bytes");
-        return parts;
+        groups.add(group);
+        return groups;
     }
 
     /** {@return the top-level nodes under r not yet seen, operands first (Sel branches and Reduce bodies stay inside their node)} */
@@ -501,31 +511,8 @@ final class Emit {
         var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
         for (int i = 0; i < vars.size(); i++) params.add(CD_int);
         var type = MethodTypeDesc.of(CD_void, params);
-        // the body as units of work (each value on its own, operands first, then each statement),
-        // cut into groups of at most a part's budget: a long expression is split too
-        var items = new ArrayList<Item>();
-        var sizes = new ArrayList<Integer>();
-        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        for (S st : l.body()) {
-            List<E> roots = switch (st) {
-                case Ir.Store x -> List.of(x.e());
-                case Ir.If x -> List.of(x.t());
-                default -> List.of();
-            };
-            for (E r : roots) for (E e : postorder(r, seen)) { items.add(new Compute(e)); sizes.add(inner(e, seen)); }
-            items.add(new Statement(st));
-            sizes.add(inner(st, seen));
-        }
-        var groups = new ArrayList<List<Item>>();
-        var group = new ArrayList<Item>();
-        long size = 0;
-        for (int i = 0; i < items.size(); i++) {
-            long add = (long) sizes.get(i) * BYTES_PER_NODE;
-            if (!group.isEmpty() && size + add > PART_BUDGET) { groups.add(group); group = new ArrayList<>(); size = 0; }
-            group.add(items.get(i));
-            size += add;
-        }
-        groups.add(group);
+        // the body as units of work, cut into groups: a long expression is split too
+        var groups = cut(l.body());
         String name = "loop" + outlined++;
         if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " outlined as " + groups.size() + " methods " + name + "_*");
         // write the body methods first, in order, so that each sees what the earlier ones spill
