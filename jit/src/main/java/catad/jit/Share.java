@@ -88,13 +88,21 @@ final class Share {
         collect(s, roots);
         var r = new BitSet();
         for (E e : roots) r.or(e.reads);
+        moves(s, out);
+        for (int b = r.nextSetBit(0); b >= 0; b = r.nextSetBit(b + 1)) out.add(new Buf(b, Ir.Kind.WS, 0, null));
+        return out;
+    }
+
+    /** Adds the buffers that calls and copies anywhere inside s read or write. */
+    private static void moves(S s, List<Buf> out) {
         switch (s) {
             case Ir.Call c -> { out.add(c.in()); out.add(c.out()); }
             case Ir.Copy c -> { out.add(c.from()); out.add(c.to()); }
-            default -> { }
+            case Ir.Loop l -> { for (S t : l.body()) moves(t, out); }
+            case Ir.If i -> { for (S t : i.yes()) moves(t, out); for (S t : i.no()) moves(t, out); }
+            case Ir.While w -> { for (S t : w.test()) moves(t, out); for (S t : w.body()) moves(t, out); }
+            case Ir.Store st -> { }
         }
-        for (int b = r.nextSetBit(0); b >= 0; b = r.nextSetBit(b + 1)) out.add(new Buf(b, Ir.Kind.WS, 0, null));
-        return out;
     }
 
     private static void collect(S s, List<E> into) {
