@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Catad;
 import catad.dsl.Pointful;
@@ -49,7 +51,7 @@ public final class Ba implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.equals("objective") && !function.equals("jacobian")) throw unknown("ba", function, "objective, jacobian");
+        if (!function.equals("objective") && !function.equals("jacobian")) throw unknownFunction("ba", function, "objective, jacobian");
         int n = integer(input, "n"), m = integer(input, "m"), p = integer(input, "p");
         if (n < 1 || m < 1 || p < 1) throw new IllegalArgumentException("ba needs n, m, p >= 1, got n=" + n + " m=" + m + " p=" + p);
         double[] cam = vector(field(input, "cam"), CAM, "cam");

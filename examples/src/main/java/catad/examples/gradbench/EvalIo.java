@@ -6,12 +6,11 @@ import catad.dsl.Sym;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.util.function.Function;
 
 /**
  * What the modules gmm, lstm, ba, ht, saddle and particle share: reading numbers out of an eval's
- * JSON input with clear errors, writing numbers back, a {@link Job} around one compiled program, and
- * a few pointful helpers catad's {@link Sym} lacks (zip, log-sum-exp).
+ * JSON input with clear errors, writing numbers back (the {@link Job} around a compiled program is
+ * {@link Inputs#job}, shared with the other six), and pointful helpers {@link Sym} lacks (zip, log-sum-exp).
  */
 final class EvalIo {
     private EvalIo() {}
@@ -95,23 +94,6 @@ final class EvalIo {
 
     /** {@return the whole of {@code v} as a JSON array} */
     static ArrayNode array(double[] v) { return array(v, 0, v.length); }
-
-    /**
-     * {@return a job that runs {@code fn} on {@code x} into a buffer of {@code outLen} numbers and
-     * reports it through {@code toJson}}
-     */
-    static Job job(Backend.Fn fn, double[] x, int outLen, Function<double[], JsonNode> toJson) {
-        double[] y = new double[outLen];
-        return new Job() {
-            @Override public void run() { fn.apply(x, y); }
-            @Override public JsonNode output() { return toJson.apply(y); }
-        };
-    }
-
-    /** {@return an exception for a function the eval does not define} */
-    static IllegalArgumentException unknown(String eval, String function, String known) {
-        return new IllegalArgumentException("the " + eval + " eval has no function \"" + function + "\" (it has " + known + ")");
-    }
 
     // ---------------------------------------------------------------- pointful helpers
 

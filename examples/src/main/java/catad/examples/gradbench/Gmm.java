@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Catad;
 import catad.dsl.Pointful;
@@ -51,7 +53,7 @@ public final class Gmm implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.equals("objective") && !function.equals("jacobian")) throw unknown("gmm", function, "objective, jacobian");
+        if (!function.equals("objective") && !function.equals("jacobian")) throw unknownFunction("gmm", function, "objective, jacobian");
         int d = integer(input, "d"), k = integer(input, "k"), n = integer(input, "n"), m = integer(input, "m");
         double gamma = number(input, "gamma");
         if (d < 1 || k < 1 || n < 1) throw new IllegalArgumentException("gmm needs d, k, n >= 1, got d=" + d + " k=" + k + " n=" + n);

@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Catad;
 import catad.dsl.Pointful;
@@ -52,7 +54,7 @@ public final class Ht implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.equals("objective") && !function.equals("jacobian")) throw unknown("ht", function, "objective, jacobian");
+        if (!function.equals("objective") && !function.equals("jacobian")) throw unknownFunction("ht", function, "objective, jacobian");
         double[] theta = vector(field(input, "theta"), THETA, "theta");
         JsonNode data = field(input, "data"), model = field(data, "model");
         JsonNode parentsNode = field(model, "parents");

@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Catad;
 import catad.dsl.Pointful;
@@ -39,7 +41,7 @@ public final class Lstm implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.equals("objective") && !function.equals("jacobian")) throw unknown("lstm", function, "objective, jacobian");
+        if (!function.equals("objective") && !function.equals("jacobian")) throw unknownFunction("lstm", function, "objective, jacobian");
         JsonNode mainNode = field(input, "main_params");
         if (!mainNode.isArray() || mainNode.size() == 0 || mainNode.size() % 2 != 0 || !mainNode.get(0).isArray() || mainNode.get(0).size() % 4 != 0)
             throw new IllegalArgumentException("main_params must be 2l rows of 4b numbers each");

@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Pointful;
 import catad.dsl.Prog;
@@ -33,7 +35,7 @@ public final class Particle implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.matches("[fr][fr]")) throw unknown("particle", function, "ff, fr, rf, rr");
+        if (!function.matches("[fr][fr]")) throw unknownFunction("particle", function, "ff, fr, rf, rr");
         double w = number(input, "w");
         Prog p = PROGRAMS.computeIfAbsent(function, f -> program(Solver.Mode.of(f.charAt(0)), Solver.Mode.of(f.charAt(1))));
         return job(backend.compile(p), new double[] {w}, 1, y -> JSON.numberNode(y[0]));

@@ -1,6 +1,8 @@
 package catad.examples.gradbench;
 
 import static catad.examples.gradbench.EvalIo.*;
+import static catad.examples.gradbench.Inputs.job;
+import static catad.examples.gradbench.Inputs.unknownFunction;
 
 import catad.dsl.Catad;
 import catad.dsl.Pointful;
@@ -34,7 +36,7 @@ public final class Saddle implements Module {
 
     @Override
     public Job prepare(String function, JsonNode input, Backend backend) {
-        if (!function.matches("[fr][fr]")) throw unknown("saddle", function, "ff, fr, rf, rr");
+        if (!function.matches("[fr][fr]")) throw unknownFunction("saddle", function, "ff, fr, rf, rr");
         double[] start = vector(field(input, "start"), 2, "start");
         Prog p = PROGRAMS.computeIfAbsent(function, f -> program(Solver.Mode.of(f.charAt(0)), Solver.Mode.of(f.charAt(1))));
         return job(backend.compile(p), start, 4, EvalIo::array);
