@@ -222,14 +222,20 @@ final class Emit {
             cb.dload(slot);
             cb.dastore();
             spilled.put(e, at);
+            spilledReads.or(e.reads);
         }
     }
 
     /** After a write to b, values read from b before it are stale. */
     private void written(Buf b) {
-        if (!cachedReads.get(b.id)) return;
-        for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
-        spilled.keySet().removeIf(e -> e.reads.get(b.id));
+        if (cachedReads.get(b.id)) for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
+        // spilled values outlive the method that computed them: a later method (a later group of an
+        // outlined loop body, or the code after the loop) may write b without having read it
+        if (spilledReads.get(b.id)) {
+            spilled.keySet().removeIf(e -> e.reads.get(b.id));
+            spilledReads.clear();
+            for (E e : spilled.keySet()) spilledReads.or(e.reads);
+        }
     }
 
     // ---------------------------------------------------------------- buffer reuse
@@ -311,6 +317,8 @@ final class Emit {
 
     private boolean spilling;
     private final Map<E, Integer> spilled = new IdentityHashMap<>();
+    /** The buffers read by some spilled value. */
+    private final BitSet spilledReads = new BitSet();
 
     /**
      * {@return the top-level work in order, cut into parts that each fit one method}: every

@@ -55,6 +55,37 @@ class BigProgramTest {
         for (int i = 0; i < x.length; i++) assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "element " + i);
     }
 
+    /**
+     * A loop big enough to be outlined whose state is read again after it: the body methods keep the
+     * state they load in the workspace for each other, and that copy is stale once the loop ends
+     * (found by {@code JitAgreementLaws.agreeOnHvpPrograms}: the final state came out as the state
+     * at the start of the last step).
+     */
+    @Test void theStateOfAnOutlinedLoopIsReadFreshAfterIt() {
+        // mapAccum over x with state (a, b): (a + sin x, b · x) is the first group of the outlined
+        // body, which loads the state; chain(x, x), the output per element, fills the later
+        // groups, which never read the state; the state is read again after the loop
+        Shape rr = Shape.pair(Shape.R, Shape.R), state = Shape.pair(rr, Shape.R);
+        Prog a = compose(exl(Shape.R, Shape.R), exl(rr, Shape.R)), b = compose(exr(Shape.R, Shape.R), exl(rr, Shape.R));
+        Prog x = exr(rr, Shape.R);
+        Prog carry = fork(compose(add, fork(a, compose(sin, x))), compose(mul, fork(b, x)));
+        Prog step = fork(carry, compose(chain(150, 4), fork(x, x)));
+        assertEquals(state, step.dom());
+        for (int n : new int[] {1, 2, 5}) {
+            Prog f = mapAccum(n, step);
+            Kernel k = Jit.compile(f);
+            var r = new SplittableRandom(n);
+            double[] in = new double[2 + n];
+            for (int i = 0; i < in.length; i++) in[i] = r.nextDouble(-1, 1);
+            double[] expected = AD.eval(f, in), actual = k.apply(in);
+            for (int i = 0; i < expected.length; i++) {
+                int j = i;
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]),
+                        () -> n + " steps, element " + j + ": jit " + actual[j] + ", eval " + expected[j] + "\n" + k);
+            }
+        }
+    }
+
     @Test void gradientOfAThousandNodeProgramCompilesAndAgrees() {
         Prog f = chain(250, 1);
         assertTrue(AD.size(f) >= 1000, () -> "size " + AD.size(f));
