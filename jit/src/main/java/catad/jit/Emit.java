@@ -127,10 +127,13 @@ final class Emit {
             List<List<Item>> parts = e.parts();
             e.classBuilder = clb;
             e.spilling = parts.size() > 1 || lo.body.stream().anyMatch(e::outlines);
+            e.lastUse = lastUse(parts);
             for (int i = 0; i < parts.size(); i++) {
                 var part = parts.get(i);
+                int g = i;
                 clb.withMethodBody("part" + i, PART, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
                     e.cb = c;
+                    e.group = g;
                     e.scope = new Scope(null);
                     for (Item it : part) {
                         switch (it) {
@@ -214,16 +217,51 @@ final class Emit {
     private void remember(E e, int slot) {
         scope.slots.put(e, slot);
         cachedReads.or(e.reads);
-        if (spilling && scope.up == null && !spilled.containsKey(e)) {
-            // top-level values may be needed by a later method: keep a copy in the workspace
-            int at = wsSize++;
-            cb.aload(WS);
-            cb.loadConstant(at);
-            cb.dload(slot);
-            cb.dastore();
-            spilled.put(e, at);
-            spilledReads.or(e.reads);
+        // a top-level value a later method reads: keep a copy in the workspace
+        if (spilling && scope.up == null && !spilled.containsKey(e) && lastUse.getOrDefault(e, -1) > group) spill(e, slot);
+    }
+
+    private void spill(E e, int slot) {
+        int at = wsSize++;
+        cb.aload(WS);
+        cb.loadConstant(at);
+        cb.dload(slot);
+        cb.dastore();
+        spilled.put(e, at);
+        spilledReads.or(e.reads);
+    }
+
+    /** For the groups of work being written as methods, the last group that reads each scheduled value. */
+    private Map<E, Integer> lastUse = Map.of();
+    /** The group being written. */
+    private int group;
+
+    /**
+     * {@return for each value scheduled as a unit of work, the last group that reads it}: a value is
+     * kept in the workspace for later methods only if one reads it, so that a long body cut into
+     * methods does not store every value it computes.
+     */
+    private static Map<E, Integer> lastUse(List<List<Item>> groups) {
+        var scheduled = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (var g : groups) for (Item it : g) if (it instanceof Compute k) scheduled.add(k.e());
+        var last = new IdentityHashMap<E, Integer>();
+        for (int g = 0; g < groups.size(); g++) {
+            var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+            var stack = new ArrayList<E>();
+            for (Item it : groups.get(g)) {
+                switch (it) {
+                    case Compute k -> stack.addAll(k.e().kids());
+                    case Statement st -> collectAll(List.of(st.s()), stack);
+                }
+                while (!stack.isEmpty()) {
+                    E x = stack.removeLast();
+                    if (x instanceof Ir.Num || !seen.add(x)) continue;
+                    if (scheduled.contains(x)) { last.put(x, g); continue; }
+                    stack.addAll(x.kids());
+                }
+            }
         }
+        return last;
     }
 
     /** After a write to b, values read from b before it are stale. */
@@ -512,6 +550,7 @@ final class Emit {
      */
     private void outline(Ir.Loop l) {
         hoist(l.body());
+        spillWhatTheBodyReads(l);
         var vars = new ArrayList<Var>(varSlot.keySet());
         vars.removeIf(v -> !bound.get(v.id));
         vars.sort(java.util.Comparator.comparingInt(v -> v.id));
@@ -525,14 +564,19 @@ final class Emit {
         if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " outlined as " + groups.size() + " methods " + name + "_*");
         // write the body methods first, in order, so that each sees what the earlier ones spill
         var before = new java.util.HashSet<E>(spilled.keySet());
+        Map<E, Integer> outerLastUse = lastUse, bodyLastUse = lastUse(groups);
+        int outerGroup = group;
         for (int g = 0; g < groups.size(); g++) {
             List<Item> work = groups.get(g);
             CodeBuilder outerCb = cb;
             Scope outerScope = scope;
             Map<Var, Integer> outerSlots = varSlot;
             BitSet outerBound = bound, outerReads = cachedReads;
+            int thisGroup = g;
             classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
                 cb = c;
+                lastUse = bodyLastUse;
+                group = thisGroup;
                 scope = new Scope(null);
                 varSlot = new HashMap<>();
                 bound = new BitSet();
@@ -554,6 +598,8 @@ final class Emit {
             varSlot = outerSlots;
             bound = outerBound;
             cachedReads = outerReads;
+            lastUse = outerLastUse;
+            group = outerGroup;
         }
         counted(l.v(), 0, l.v().n, () -> {
             for (int g = 0; g < groups.size(); g++) {
@@ -567,6 +613,23 @@ final class Emit {
         // what the body methods spilled for each other holds for one iteration only
         spilled.keySet().removeIf(e -> !before.contains(e) && e.vars.get(l.v().id));
         forgetWritesOf(List.of(l));
+    }
+
+    /** The body methods of an outlined loop read the values computed before it from the workspace: spill those this method holds. */
+    private void spillWhatTheBodyReads(Ir.Loop l) {
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        collectAll(l.body(), stack);
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (x instanceof Ir.Num || !seen.add(x)) continue;
+            Integer slot = scope.slots.get(x);
+            if (slot != null) {
+                if (!spilled.containsKey(x)) spill(x, slot);
+                continue;
+            }
+            stack.addAll(x.kids());
+        }
     }
 
     private void whileLoop(Ir.While w) {

@@ -307,8 +307,36 @@ final class Ir {
             return interned.computeIfAbsent(new Prim2Key(p, a, b), k -> new Prim2(ids++, p, a, b));
         }
 
+        /**
+         * {@return the reduction of body over v}; a short sum is written out term by term instead, in
+         * the canonical order ({@link catad.dsl.Sums}): no loop, and its terms meet the rest of the
+         * expression (constant indices, shared loads, folded constants)
+         */
         E reduce(Red op, Var v, E body) {
+            if (op == Red.SUM && v.n <= SHORT_SUM && (long) v.n * body.weight <= SHORT_SUM_NODES)
+                return writtenOut(v, body);
             return interned.computeIfAbsent(new ReduceKey(op, v, body), k -> new Reduce(ids++, op, v, body));
+        }
+
+        /** Sums over at most this many terms are written out. */
+        static final int SHORT_SUM = 16;
+        /** … when the terms together are at most this many nodes. */
+        static final int SHORT_SUM_NODES = 256;
+
+        /** The canonical sum, term by term: eight partial sums over the blocks of eight, combined as a tree, then the tail in order. */
+        private E writtenOut(Var v, E body) {
+            int n = v.n, full = n / 8 * 8;
+            E s;
+            if (full == 0) s = num(0.0);
+            else {
+                var a = new E[8];
+                java.util.Arrays.fill(a, num(0.0));
+                for (int j = 0; j < full; j++) a[j % 8] = bin(Op.ADD, a[j % 8], subst(body, v, Ix.of(j)));
+                s = bin(Op.ADD, bin(Op.ADD, bin(Op.ADD, a[0], a[4]), bin(Op.ADD, a[2], a[6])),
+                                bin(Op.ADD, bin(Op.ADD, a[1], a[5]), bin(Op.ADD, a[3], a[7])));
+            }
+            for (int j = full; j < n; j++) s = bin(Op.ADD, s, subst(body, v, Ix.of(j)));
+            return s;
         }
 
         E sel(E t, E a, E b) {

@@ -203,11 +203,16 @@ final class Lower {
         return new Mem(res, Ix.of(0), p.cod());
     }
 
+    /**
+     * {@code in i}: a delayed array, x where the index is i and zeros elsewhere (the interpreter's
+     * array of zeros with x written at i, element by element), so that a sum of one-hots (the
+     * transpose of reading elements by index) is one loop, or for a short array folds to its terms.
+     */
     private Val oneHot(Prog.In p, Val x) {
-        Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
-        store(zeros(p.cod()), res, Ix.of(0), p.cod());
-        store(x, res, Ix.of(p.i() * p.a().dim()), p.a());
-        return new Mem(res, Ix.of(0), p.cod());
+        Var v = ir.var(p.n());
+        E off = ir.un(Prims.ABS, ir.bin(Op.ADD, ir.pos(Ix.of(v)), ir.num(-p.i())));
+        E t = ir.bin(Op.ADD, ir.num(0.5), ir.bin(Op.MUL, ir.num(-1), off));   // > 0 exactly at v = i
+        return new Arr(v, select(t, x, zeros(p.a()), p.a()));
     }
 
     /** {@code cond}: a selection when both branches are plain expressions of small values, else a branch writing a buffer. */
@@ -438,6 +443,9 @@ final class Lower {
 
     private void store(Val x, Buf b, Ix off, Shape s) { storeInto(block, x, b, off, s); }
 
+    /** Arrays of at most this many numbers are written without a loop. */
+    static final int SHORT_ARRAY = 16;
+
     /** Appends to {@code into} the statements writing x (of shape s) to {@code b[off …]}. */
     private void storeInto(List<S> into, Val x, Buf b, Ix off, Shape s) {
         if (s.dim() == 0) return;
@@ -458,6 +466,11 @@ final class Lower {
             }
             case Shape.Arr(int n, Shape e) -> {
                 var a = (Arr) x;
+                if ((long) n * e.dim() <= SHORT_ARRAY) {
+                    // a short array is written element by element: no loop, constant indices
+                    for (int c = 0; c < n; c++) storeInto(into, subst(a.elem(), a.v(), Ix.of(c)), b, off.plus(c * e.dim()), e);
+                    return;
+                }
                 var body = new ArrayList<S>();
                 storeInto(body, a.elem(), b, off.plus(Ix.of(a.v()).times(e.dim())), e);
                 into.add(new Ir.Loop(a.v(), body));
