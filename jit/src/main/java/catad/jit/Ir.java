@@ -255,6 +255,9 @@ final class Ir {
 
         Var var(int n) { return new Var(ids++, n); }
 
+        /** {@return a mark: every node made after this call has an id at least this} */
+        int mark() { return ids; }
+
         Buf buf(Kind kind, int size, double[] data) {
             var b = new Buf(bufs.size(), kind, size, data);
             bufs.add(b);
@@ -299,7 +302,23 @@ final class Ir {
 
         E bin(Op op, E a, E b) {
             if (a instanceof Num x && b instanceof Num y) return num(op == Op.ADD ? x.v + y.v : x.v * y.v);
+            // identities that hold for every double, NaN, infinities and signed zeros included:
+            // x · 1 = x, and x + 0 = x when x cannot be -0 (the sums of one-hot arrays are chains of these)
+            if (op == Op.MUL && isOne(b)) return a;
+            if (op == Op.MUL && isOne(a)) return b;
+            if (op == Op.ADD && isPlusZero(b) && notMinusZero(a, 4)) return a;
+            if (op == Op.ADD && isPlusZero(a) && notMinusZero(b, 4)) return b;
             return interned.computeIfAbsent(new BinKey(op, a, b), k -> new Bin(ids++, op, a, b));
+        }
+
+        private static boolean isOne(E e) { return e instanceof Num n && Double.doubleToRawLongBits(n.v) == Double.doubleToRawLongBits(1.0); }
+
+        private static boolean isPlusZero(E e) { return e instanceof Num n && Double.doubleToRawLongBits(n.v) == 0L; }
+
+        /** {@return whether e is surely not -0.0}: a constant other than -0, or a sum with an operand that is not (−0 + −0 is the only sum giving −0) */
+        private static boolean notMinusZero(E e, int depth) {
+            if (e instanceof Num n) return Double.doubleToRawLongBits(n.v) != Double.doubleToRawLongBits(-0.0);
+            return depth > 0 && e instanceof Bin b && b.op == Op.ADD && (notMinusZero(b.a, depth - 1) || notMinusZero(b.b, depth - 1));
         }
 
         E prim2(Primitive.Binary p, E a, E b) {

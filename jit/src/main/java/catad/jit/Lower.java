@@ -14,6 +14,7 @@ import catad.jit.Ir.Red;
 import catad.jit.Ir.S;
 import catad.jit.Ir.Var;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -194,6 +195,7 @@ final class Lower {
         Val y = lower(p.f(), elem);
         List<S> inner = block;
         block = outer;
+        inner = hoist(v, inner);
         if (inner.isEmpty()) return new Arr(v, y);
         // The body needs statements of its own: the map is a loop writing its results.
         Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
@@ -219,6 +221,7 @@ final class Lower {
     private Val cond(Prog.Cond p, Val x) {
         Val s = share(x, p.dom());
         E t = num(lower(p.p(), s));
+        int mark = ir.mark();
         List<S> outer = block;
         block = new ArrayList<>();
         Val yes = lower(p.f(), s);
@@ -227,12 +230,46 @@ final class Lower {
         Val no = lower(p.g(), s);
         List<S> noBlock = block;
         block = outer;
-        if (yesBlock.isEmpty() && noBlock.isEmpty() && p.cod().dim() <= 16) return select(t, yes, no, p.cod());
+        if (yesBlock.isEmpty() && noBlock.isEmpty() && p.cod().dim() <= 16
+                && fresh(yes, mark) + fresh(no, mark) <= SELECT_NODES) return select(t, yes, no, p.cod());
         Buf res = ir.buf(Kind.WS, p.cod().dim(), null);
         storeInto(yesBlock, yes, res, Ix.of(0), p.cod());
         storeInto(noBlock, no, res, Ix.of(0), p.cod());
         block.add(new Ir.If(t, yesBlock, noBlock));
         return new Mem(res, Ix.of(0), p.cod());
+    }
+
+    /**
+     * A {@code cond} whose branches together add at most this many operations is a selection, both
+     * branches computed (no jump, and a loop of them still runs on vectors); above it, a branch
+     * runs only the side taken.
+     */
+    static final int SELECT_NODES = 32;
+
+    /** {@return how many operations made since mark the value needs (an array's per element, times its length)} */
+    private static long fresh(Val x, int mark) {
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<E, Boolean>());
+        return fresh(x, mark, seen);
+    }
+
+    private static long fresh(Val x, int mark, java.util.Set<E> seen) {
+        return switch (x) {
+            case Num n -> {
+                long c = 0;
+                var stack = new ArrayList<E>(List.of(n.e()));
+                while (!stack.isEmpty()) {
+                    E e = stack.removeLast();
+                    if (e.id < mark || e instanceof Ir.Num || !seen.add(e)) continue;
+                    c++;
+                    stack.addAll(e.kids());
+                }
+                yield c;
+            }
+            case Unit u -> 0;
+            case Mem m -> 0;
+            case Pair p -> fresh(p.l(), mark, seen) + fresh(p.r(), mark, seen);
+            case Arr a -> a.v().n * fresh(a.elem(), mark, seen);
+        };
     }
 
     private Val select(E t, Val yes, Val no, Shape s) {
@@ -264,7 +301,8 @@ final class Lower {
         block.add(new Ir.Copy(next, Ix.of(0), state, Ix.of(0), a.dim()));
         List<S> step = block;
         block = outer;
-        block.add(new Ir.Loop(ir.var(p.n()), step));
+        Var k = ir.var(p.n());
+        block.add(new Ir.Loop(k, hoist(k, step)));
         return new Mem(state, Ix.of(0), a);
     }
 
@@ -304,9 +342,84 @@ final class Lower {
         block.add(new Ir.Copy(next, Ix.of(0), carry, Ix.of(0), c.dim()));
         List<S> step = block;
         block = outer;
-        block.add(new Ir.Loop(j, step));
+        block.add(new Ir.Loop(j, hoist(j, step)));
         return new Pair(new Mem(carry, Ix.of(0), c), new Mem(bs, Ix.of(0), Shape.arr(n, b)));
     }
+
+    // ---------------------------------------------------------------- loop-invariant statements
+
+    /**
+     * {@return the loop body without its loop-invariant statements, which are appended to the
+     * current block, before the loop}: a statement moves when nothing in it depends on v and every
+     * iteration would compute the same as the first: what it reads is written before the loop or by
+     * statements before it that move too, and no statement reads what it writes before it (loop
+     * state is written by the step's last statement and read by its first, so it stays). Within a {@code map} the work that depends only on
+     * what every element shares (the primal part of a derivative mapped over tangents or
+     * cotangents) is thus done once. The statements keep their order; no number changes.
+     */
+    private List<S> hoist(Var v, List<S> body) {
+        if (v.n == 0) return body;   // a loop that never runs: nothing of it may run before it
+        int k = body.size();
+        var invariant = new boolean[k];
+        var reads = new BitSet[k];
+        var writes = new BitSet[k];
+        boolean any = false;
+        for (int i = 0; i < k; i++) {
+            var vars = new BitSet();
+            reads[i] = new BitSet();
+            writes[i] = new BitSet();
+            effects(body.get(i), vars, reads[i], writes[i]);
+            invariant[i] = !vars.get(v.id);
+            any |= invariant[i];
+        }
+        if (!any) return body;
+        // what it reads is final before the loop: written by no statement after it (nor by itself),
+        // nor by one before it that stays; what it writes, no statement before it reads (an
+        // iteration after the first would see it) and no statement that stays writes
+        var writtenFrom = new BitSet[k + 1];
+        var readBefore = new BitSet[k + 1];
+        writtenFrom[k] = new BitSet();
+        for (int i = k - 1; i >= 0; i--) { writtenFrom[i] = (BitSet) writtenFrom[i + 1].clone(); writtenFrom[i].or(writes[i]); }
+        readBefore[0] = new BitSet();
+        for (int i = 0; i < k; i++) { readBefore[i + 1] = (BitSet) readBefore[i].clone(); readBefore[i + 1].or(reads[i]); }
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            var stays = new BitSet();
+            for (int i = 0; i < k; i++) if (!invariant[i]) stays.or(writes[i]);
+            for (int i = 0; i < k; i++) {
+                if (invariant[i] && (reads[i].intersects(writtenFrom[i]) || reads[i].intersects(stays)
+                        || writes[i].intersects(readBefore[i]) || writes[i].intersects(stays))) {
+                    invariant[i] = false;
+                    changed = true;
+                }
+            }
+        }
+        var rest = new ArrayList<S>();
+        for (int i = 0; i < k; i++) (invariant[i] ? block : rest).add(body.get(i));
+        return rest;
+    }
+
+    /** Collects the loop variables a statement depends on, and the buffers it reads and writes. */
+    private static void effects(S s, BitSet vars, BitSet reads, BitSet writes) {
+        switch (s) {
+            case Ir.Store st -> { vars.or(st.e().vars); ixVars(st.ix(), vars); reads.or(st.e().reads); writes.set(st.b().id); }
+            case Ir.Loop l -> { for (S t : l.body()) effects(t, vars, reads, writes); }
+            case Ir.If i -> {
+                vars.or(i.t().vars); reads.or(i.t().reads);
+                for (S t : i.yes()) effects(t, vars, reads, writes);
+                for (S t : i.no()) effects(t, vars, reads, writes);
+            }
+            case Ir.While w -> {
+                vars.or(w.t().vars); reads.or(w.t().reads);
+                for (S t : w.test()) effects(t, vars, reads, writes);
+                for (S t : w.body()) effects(t, vars, reads, writes);
+            }
+            case Ir.Call c -> { ixVars(c.inOff(), vars); ixVars(c.outOff(), vars); reads.set(c.in().id); writes.set(c.out().id); }
+            case Ir.Copy c -> { ixVars(c.fromOff(), vars); ixVars(c.toOff(), vars); reads.set(c.from().id); writes.set(c.to().id); }
+        }
+    }
+
+    private static void ixVars(Ix ix, BitSet vars) { for (Ir.Term t : ix.terms()) vars.set(t.v().id); }
 
     // ---------------------------------------------------------------- operations on symbolic values
 
