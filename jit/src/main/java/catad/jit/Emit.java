@@ -218,7 +218,7 @@ final class Emit {
         scope.slots.put(e, slot);
         cachedReads.or(e.reads);
         // a top-level value a later method reads: keep a copy in the workspace
-        if (spilling && scope.up == null && !spilled.containsKey(e) && lastUse.getOrDefault(e, -1) > group) spill(e, slot);
+        if (spilling && scope.up == null && !spilled.containsKey(e) && (spillAll || lastUse.getOrDefault(e, -1) > group)) spill(e, slot);
     }
 
     private void spill(E e, int slot) {
@@ -387,6 +387,11 @@ final class Emit {
             items.add(new Statement(s));
             sizes.add(inner(s, seen));
         }
+        return pack(items, sizes);
+    }
+
+    /** {@return the units of work in order, cut into groups of at most {@link #PART_BUDGET} estimated bytes} */
+    private static List<List<Item>> pack(List<Item> items, List<Integer> sizes) {
         var groups = new ArrayList<List<Item>>();
         var group = new ArrayList<Item>();
         long size = 0;
@@ -434,16 +439,23 @@ final class Emit {
             case S s -> collectAll(List.of(s), roots);
             default -> { }
         }
-        int n = 1;
+        long n = 1;
         var visited = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>(roots);
         while (!stack.isEmpty()) {
             E e = stack.removeLast();
             if (e instanceof Ir.Num || seen.contains(e) || !visited.add(e)) continue;
-            n++;
+            // a sum whose body is written once per partial sum, and once more for the tail
+            n += e instanceof Ir.Reduce r && unrolled(r) ? 8L * r.body.weight : 1;
             stack.addAll(e.kids());
         }
-        return n;
+        if (item instanceof Ir.Reduce r && unrolled(r)) n += 8L * r.body.weight;
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** {@return whether the sum's body is written eight times, one per partial sum} */
+    private static boolean unrolled(Ir.Reduce r) {
+        return r.op == Ir.Red.SUM && r.v.n >= 8 && r.body.weight <= UNROLLED_SUM_BODY && !callsOut(r.body, r.v);
     }
 
     private static void collectAll(List<S> stmts, List<E> into) {
@@ -496,10 +508,12 @@ final class Emit {
                 cb.dconst_0();
                 cb.dcmpl();
                 cb.ifle(no);
-                inScope(() -> block(i.yes()));
+                // a branch too large for one method is outlined, as a loop of one step would be
+                boolean big = scope.up == null && outlines(s);
+                inScope(() -> branch(i.yes(), big));
                 cb.goto_(end);
                 cb.labelBinding(no);
-                inScope(() -> block(i.no()));
+                inScope(() -> branch(i.no(), big));
                 cb.labelBinding(end);
                 forgetWritesOf(List.of(s));
             }
@@ -536,9 +550,23 @@ final class Emit {
 
     /** {@return whether a loop at the top of a method is written as a loop calling methods that hold its body} */
     private boolean outlines(S s) {
-        if (!(s instanceof Ir.Loop l) || bound.cardinality() >= 16 || interchangeable(l) || vectorizable(l)) return false;
+        if (bound.cardinality() >= 16) return false;
+        if (s instanceof Ir.Loop l && (interchangeable(l) || vectorizable(l))) return false;
+        if (!(s instanceof Ir.Loop || s instanceof Ir.If)) return false;
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        return (long) inner(l, seen) * BYTES_PER_NODE > OUTLINE_BUDGET;
+        return (long) inner(s, seen) * BYTES_PER_NODE > OUTLINE_BUDGET;
+    }
+
+    /**
+     * One side of a branch: written here, or, when the branch is too large for one method, outlined
+     * as a loop of one step. What the outlined side leaves in the workspace for later methods was
+     * computed on this path only, so it is forgotten after it.
+     */
+    private void branch(List<S> side, boolean outline) {
+        if (!outline || side.isEmpty()) { block(side); return; }
+        var before = new java.util.HashSet<E>(spilled.keySet());
+        outline(new Ir.Loop(lo.ir.var(1), side));
+        spilled.keySet().retainAll(before);
     }
 
     /**
@@ -549,7 +577,7 @@ final class Emit {
      * the same way, and are forgotten when the loop ends.
      */
     private void outline(Ir.Loop l) {
-        hoist(l.body());
+        hoistOutlined(l);
         spillWhatTheBodyReads(l);
         var vars = new ArrayList<Var>(varSlot.keySet());
         vars.removeIf(v -> !bound.get(v.id));
@@ -610,9 +638,112 @@ final class Emit {
                 cb.invokestatic(CD_THIS, name + "_" + g, type);
             }
         });
-        // what the body methods spilled for each other holds for one iteration only
-        spilled.keySet().removeIf(e -> !before.contains(e) && e.vars.get(l.v().id));
+        // what the body methods spilled for each other holds for one iteration only (or, for a
+        // loop that ran no step, was never written)
+        spilled.keySet().removeIf(e -> !before.contains(e));
         forgetWritesOf(List.of(l));
+    }
+
+    /** Invariant values of an outlined loop above this many estimated bytes are computed by methods of their own. */
+    private static final int HOISTED_BUDGET = 3_000;
+
+    /**
+     * Computes before an outlined loop the values in it that are the same on every iteration, as
+     * {@link #hoist} does; when they are many (the primal part of a derivative mapped over
+     * tangents), in methods of their own, cut like any other work, their values left in the
+     * workspace for the loop's body methods, so that this method stays small.
+     */
+    private void hoistOutlined(Ir.Loop l) {
+        var w = new BitSet();
+        writes(l.body(), w);
+        var roots = new ArrayList<E>();
+        collect(l.body(), roots);
+        var invariants = new ArrayList<E>();
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(roots);
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (x instanceof Ir.Num || !seen.add(x)) continue;
+            if (invariant(x, w)) {
+                if (!(x instanceof Ir.Load) || x.vars.isEmpty()) invariants.add(x);
+                continue;
+            }
+            switch (x) {
+                case Ir.Sel sel -> stack.add(sel.t);
+                case Ir.Reduce r -> stack.add(r.body);
+                default -> stack.addAll(x.kids());
+            }
+        }
+        var items = new ArrayList<Item>();
+        var sizes = new ArrayList<Integer>();
+        var scheduled = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        long total = 0;
+        for (E r : invariants) {
+            for (E e : postorder(r, scheduled)) {
+                if (isComputed(e)) continue;
+                items.add(new Compute(e));
+                int size = inner(e, scheduled);
+                sizes.add(size);
+                total += size;
+            }
+        }
+        if (total * BYTES_PER_NODE <= HOISTED_BUDGET) {
+            for (Item it : items) value(((Compute) it).e());
+            return;
+        }
+        var groups = pack(items, sizes);
+        var vars = new ArrayList<Var>(varSlot.keySet());
+        vars.removeIf(v -> !bound.get(v.id));
+        vars.sort(java.util.Comparator.comparingInt(v -> v.id));
+        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
+        for (int i = 0; i < vars.size(); i++) params.add(CD_int);
+        var type = MethodTypeDesc.of(CD_void, params);
+        String name = "before" + outlined++;
+        if (TRACE) System.err.println("catad jit: " + items.size() + " values the same in every step of loop " + l.v() + " computed before it by " + groups.size() + " methods " + name + "_*");
+        for (int g = 0; g < groups.size(); g++) {
+            List<Item> work = groups.get(g);
+            CodeBuilder outerCb = cb;
+            Scope outerScope = scope;
+            Map<Var, Integer> outerSlots = varSlot;
+            BitSet outerBound = bound, outerReads = cachedReads;
+            boolean outerSpillAll = spillAll;
+            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+                cb = c;
+                scope = new Scope(null);
+                varSlot = new HashMap<>();
+                bound = new BitSet();
+                cachedReads = new BitSet();
+                spillAll = true;
+                for (int i = 0; i < vars.size(); i++) {
+                    varSlot.put(vars.get(i), 3 + i);
+                    bound.set(vars.get(i).id);
+                }
+                for (Item it : work) value(((Compute) it).e());
+                c.return_();
+            });
+            cb = outerCb;
+            scope = outerScope;
+            varSlot = outerSlots;
+            bound = outerBound;
+            cachedReads = outerReads;
+            spillAll = outerSpillAll;
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            cb.aload(X);
+            cb.aload(Y);
+            cb.aload(WS);
+            for (Var v : vars) cb.iload(varSlot.get(v));
+            cb.invokestatic(CD_THIS, name + "_" + g, type);
+        }
+    }
+
+    /** Every value computed in a method of values for later ones is kept in the workspace. */
+    private boolean spillAll;
+
+    /** {@return whether e is at hand: in a local of the code being written, or in the workspace} */
+    private boolean isComputed(E e) {
+        for (Scope sc = scope; sc != null; sc = sc.up) if (sc.slots.containsKey(e)) return true;
+        return spilled.containsKey(e);
     }
 
     /** The body methods of an outlined loop read the values computed before it from the workspace: spill those this method holds. */
@@ -623,7 +754,8 @@ final class Emit {
         while (!stack.isEmpty()) {
             E x = stack.removeLast();
             if (x instanceof Ir.Num || !seen.add(x)) continue;
-            Integer slot = scope.slots.get(x);
+            Integer slot = null;
+            for (Scope sc = scope; sc != null && slot == null; sc = sc.up) slot = sc.slots.get(x);
             if (slot != null) {
                 if (!spilled.containsKey(x)) spill(x, slot);
                 continue;
@@ -863,7 +995,7 @@ final class Emit {
             cb.dconst_0();
             cb.dstore(s);
         } else {
-            int[] part = r.body.weight <= UNROLLED_SUM_BODY && !callsOut(r.body, r.v) ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
+            int[] part = unrolled(r) ? unrolledPartialSums(r, n8) : partialSumsInWorkspace(r, n8);
             combine(part, s);
         }
         addRemaining(r, n8, n, s);

@@ -86,6 +86,27 @@ class BigProgramTest {
         }
     }
 
+    /**
+     * The jvp program of a long chain mapped over tangents: the primal part, the same for every
+     * tangent, is computed before the loop, and being long it gets methods of its own (it once
+     * made one method of 70 KB, which the JVM refuses).
+     */
+    @Test void theInvariantPartOfALargeOutlinedLoopIsCutIntoMethodsToo() {
+        Prog f = chain(400, 7);
+        Shape rr = Shape.pair(Shape.R, Shape.R);
+        int k = 20;   // more than a short array, so the columns are a loop
+        double[] tangents = new double[2 * k];
+        for (int i = 0; i < tangents.length; i++) tangents[i] = (i % 3) - 0.5 * (i % 2);
+        Prog columns = pipe(fork(repl(k, rr), constant(rr, Shape.arr(k, rr), tangents)), zip(k, rr, rr),
+                map(k, compose(exr(Shape.R, Shape.R), AD.jvp(f))));
+        Kernel kc = Jit.compile(columns);
+        assertTrue(kc.compiled(), kc::toString);
+        assertTrue(kc.largestMethodBytes() <= HUGE_METHOD, () -> "largest method " + kc.largestMethodBytes() + " bytes: " + kc);
+        double[] x = {0.3, -0.7};
+        double[] expected = AD.eval(columns, x), actual = kc.apply(x);
+        for (int i = 0; i < k; i++) assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "column " + i);
+    }
+
     @Test void gradientOfAThousandNodeProgramCompilesAndAgrees() {
         Prog f = chain(250, 1);
         assertTrue(AD.size(f) >= 1000, () -> "size " + AD.size(f));

@@ -107,20 +107,11 @@ public final class Ht implements Module {
         put(in, at, points);
 
         if (function.equals("objective")) return job(backend.compile(p.objective()), in, 3 * n, EvalIo::array);
-        int cols = THETA + (complicated ? 2 : 0), dim = in.length, m = 3 * n;
-        Backend.Fn jvp = backend.compile(p.jacobian());
-        double[] xdx = Arrays.copyOf(in, 2 * dim), fdf = new double[2 * m], columns = new double[cols * m];
+        int cols = THETA + (complicated ? 2 : 0), m = 3 * n;
+        Backend.Fn jacobian = backend.compile(p.jacobian());
+        double[] columns = new double[cols * m];
         return new Job() {
-            @Override public void run() {
-                // forward mode: the jvp program at each unit tangent; complicated, first all u₀ at once, then all u₁
-                for (int c = 0; c < cols; c++) {
-                    Arrays.fill(xdx, dim, 2 * dim, 0);
-                    if (complicated && c < 2) for (int i = 0; i < n; i++) xdx[dim + 2 * i + c] = 1;
-                    else xdx[dim + vars - THETA + c - (complicated ? 2 : 0)] = 1;
-                    jvp.apply(xdx, fdf);
-                    System.arraycopy(fdf, m, columns, c * m, m);
-                }
-            }
+            @Override public void run() { jacobian.apply(in, columns); }
             @Override public JsonNode output() {
                 ArrayNode rows = JSON.arrayNode(m);
                 for (int r = 0; r < m; r++) {
@@ -148,8 +139,31 @@ public final class Ht implements Module {
 
     private static Programs build(Key key) {
         Prog f = objective(key.parents(), key.mirrored(), key.points(), key.complicated());
-        Prog jacobian = AD.jvp(f);
-        return new Programs(f, jacobian);
+        return new Programs(f, jacobian(f, key.points(), key.complicated()));
+    }
+
+    /**
+     * {@return the Jacobian's columns {@code vars × model → [cols][n][3]R}}: the jvp program of f
+     * mapped over the tangents, one program. A tangent is a unit vector of θ (or, complicated, every
+     * u₀ or every u₁ at once), and zero for the model. The primal work, the same for every tangent,
+     * is done once (the JIT moves it out of the map); each column costs the tangent work only.
+     */
+    static Prog jacobian(Prog f, int n, boolean complicated) {
+        var dom = (Shape.Pair) f.dom();
+        Shape vars = dom.left(), model = dom.right(), cod = f.cod();
+        int cols = THETA + (complicated ? 2 : 0), vd = vars.dim();
+        var tangents = new double[cols * vd];
+        for (int c = 0; c < cols; c++) {
+            if (complicated && c < 2) for (int i = 0; i < n; i++) tangents[c * vd + 2 * i + c] = 1;
+            else tangents[c * vd + vd - THETA + c - (complicated ? 2 : 0)] = 1;
+        }
+        Shape elem = Shape.pair(f.dom(), vars);
+        Prog withTangent = Catad.fork(Catad.exl(f.dom(), vars), Catad.fork(Catad.exr(f.dom(), vars), Catad.zero(elem, model)));
+        Prog column = Catad.pipe(withTangent, AD.jvp(f), Catad.exr(cod, cod));
+        return Catad.pipe(
+                Catad.fork(Catad.repl(cols, f.dom()), Catad.constant(f.dom(), Shape.arr(cols, vars), tangents)),
+                Catad.zip(cols, f.dom(), vars),
+                Catad.map(cols, column));
     }
 
     /**
