@@ -579,32 +579,112 @@ final class Emit {
     private void outline(Ir.Loop l) {
         hoistOutlined(l);
         spillWhatTheBodyReads(l);
-        var vars = new ArrayList<Var>(varSlot.keySet());
-        vars.removeIf(v -> !bound.get(v.id));
-        vars.sort(java.util.Comparator.comparingInt(v -> v.id));
+        var vars = boundVars();
         vars.add(l.v());
-        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
-        for (int i = 0; i < vars.size(); i++) params.add(CD_int);
-        var type = MethodTypeDesc.of(CD_void, params);
+        var type = groupType(vars);
         // the body as units of work, cut into groups: a long expression is split too
         var groups = cut(l.body());
         String name = "loop" + outlined++;
         if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " outlined as " + groups.size() + " methods " + name + "_*");
         // write the body methods first, in order, so that each sees what the earlier ones spill
         var before = new java.util.HashSet<E>(spilled.keySet());
-        Map<E, Integer> outerLastUse = lastUse, bodyLastUse = lastUse(groups);
-        int outerGroup = group;
+        groupMethods(name, type, vars, groups, lastUse(groups), false);
+        counted(l.v(), 0, l.v().n, () -> callGroups(name, type, vars, groups.size()));
+        // what the body methods spilled for each other holds for one iteration only (or, for a
+        // loop that ran no step, was never written)
+        spilled.keySet().removeIf(e -> !before.contains(e));
+        forgetWritesOf(List.of(l));
+    }
+
+    /** Invariant values of an outlined loop above this many estimated bytes are computed by methods of their own. */
+    private static final int HOISTED_BUDGET = 3_000;
+
+    /**
+     * Computes before an outlined loop the values in it that are the same on every iteration, as
+     * {@link #hoist} does; when they are many (the primal part of a derivative mapped over
+     * tangents), in methods of their own, cut like any other work, their values left in the
+     * workspace for the loop's body methods, so that this method stays small.
+     */
+    private void hoistOutlined(Ir.Loop l) {
+        var w = new BitSet();
+        writes(l.body(), w);
+        var roots = new ArrayList<E>();
+        collect(l.body(), roots);
+        var invariants = new ArrayList<E>();
+        var seen = new IdentityHashMap<E, Boolean>();
+        for (E r : roots) invariants(r, w, seen, invariants::add);
+        var items = new ArrayList<Item>();
+        var sizes = new ArrayList<Integer>();
+        var scheduled = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        long total = 0;
+        for (E r : invariants) {
+            for (E e : postorder(r, scheduled)) {
+                if (isComputed(e)) continue;
+                items.add(new Compute(e));
+                int size = inner(e, scheduled);
+                sizes.add(size);
+                total += size;
+            }
+        }
+        if (total * BYTES_PER_NODE <= HOISTED_BUDGET) {
+            for (Item it : items) value(((Compute) it).e());
+            return;
+        }
+        var groups = pack(items, sizes);
+        var vars = boundVars();
+        var type = groupType(vars);
+        String name = "before" + outlined++;
+        if (TRACE) System.err.println("catad jit: " + items.size() + " values the same in every step of loop " + l.v() + " computed before it by " + groups.size() + " methods " + name + "_*");
+        groupMethods(name, type, vars, groups, Map.of(), true);
+        callGroups(name, type, vars, groups.size());
+    }
+
+    /** Calls the methods {@code name_0 … name_(count-1)}, passing the arrays and the loop indices. */
+    private void callGroups(String name, MethodTypeDesc type, List<Var> vars, int count) {
+        for (int g = 0; g < count; g++) {
+            cb.aload(X);
+            cb.aload(Y);
+            cb.aload(WS);
+            for (Var v : vars) cb.iload(varSlot.get(v));
+            cb.invokestatic(CD_THIS, name + "_" + g, type);
+        }
+    }
+
+    /** {@return the variables of the loops around the code being written, in order} */
+    private List<Var> boundVars() {
+        var vars = new ArrayList<Var>(varSlot.keySet());
+        vars.removeIf(v -> !bound.get(v.id));
+        vars.sort(java.util.Comparator.comparingInt(v -> v.id));
+        return vars;
+    }
+
+    /** {@return the type of a method of a group of work: {@code (x, y, ws, the loop indices…)}} */
+    private static MethodTypeDesc groupType(List<Var> vars) {
+        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
+        for (int i = 0; i < vars.size(); i++) params.add(CD_int);
+        return MethodTypeDesc.of(CD_void, params);
+    }
+
+    /**
+     * Writes one static method {@code name_g} per group of work, in order, each in a fresh scope with
+     * the loop indices as parameters; a value a later group reads (by {@code uses}), or every value
+     * when {@code keepAll}, is left in the workspace.
+     */
+    private void groupMethods(String name, MethodTypeDesc type, List<Var> vars, List<List<Item>> groups, Map<E, Integer> uses, boolean keepAll) {
         for (int g = 0; g < groups.size(); g++) {
             List<Item> work = groups.get(g);
             CodeBuilder outerCb = cb;
             Scope outerScope = scope;
             Map<Var, Integer> outerSlots = varSlot;
             BitSet outerBound = bound, outerReads = cachedReads;
-            int thisGroup = g;
+            Map<E, Integer> outerLastUse = lastUse;
+            int outerGroup = group, thisGroup = g;
+            boolean outerSpillAll = spillAll;
             classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
                 cb = c;
-                lastUse = bodyLastUse;
+                lastUse = uses;
                 group = thisGroup;
+                spillAll = keepAll;
                 scope = new Scope(null);
                 varSlot = new HashMap<>();
                 bound = new BitSet();
@@ -628,112 +708,7 @@ final class Emit {
             cachedReads = outerReads;
             lastUse = outerLastUse;
             group = outerGroup;
-        }
-        counted(l.v(), 0, l.v().n, () -> {
-            for (int g = 0; g < groups.size(); g++) {
-                cb.aload(X);
-                cb.aload(Y);
-                cb.aload(WS);
-                for (Var v : vars) cb.iload(varSlot.get(v));
-                cb.invokestatic(CD_THIS, name + "_" + g, type);
-            }
-        });
-        // what the body methods spilled for each other holds for one iteration only (or, for a
-        // loop that ran no step, was never written)
-        spilled.keySet().removeIf(e -> !before.contains(e));
-        forgetWritesOf(List.of(l));
-    }
-
-    /** Invariant values of an outlined loop above this many estimated bytes are computed by methods of their own. */
-    private static final int HOISTED_BUDGET = 3_000;
-
-    /**
-     * Computes before an outlined loop the values in it that are the same on every iteration, as
-     * {@link #hoist} does; when they are many (the primal part of a derivative mapped over
-     * tangents), in methods of their own, cut like any other work, their values left in the
-     * workspace for the loop's body methods, so that this method stays small.
-     */
-    private void hoistOutlined(Ir.Loop l) {
-        var w = new BitSet();
-        writes(l.body(), w);
-        var roots = new ArrayList<E>();
-        collect(l.body(), roots);
-        var invariants = new ArrayList<E>();
-        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        var stack = new ArrayList<E>(roots);
-        while (!stack.isEmpty()) {
-            E x = stack.removeLast();
-            if (x instanceof Ir.Num || !seen.add(x)) continue;
-            if (invariant(x, w)) {
-                if (!(x instanceof Ir.Load) || x.vars.isEmpty()) invariants.add(x);
-                continue;
-            }
-            switch (x) {
-                case Ir.Sel sel -> stack.add(sel.t);
-                case Ir.Reduce r -> stack.add(r.body);
-                default -> stack.addAll(x.kids());
-            }
-        }
-        var items = new ArrayList<Item>();
-        var sizes = new ArrayList<Integer>();
-        var scheduled = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        long total = 0;
-        for (E r : invariants) {
-            for (E e : postorder(r, scheduled)) {
-                if (isComputed(e)) continue;
-                items.add(new Compute(e));
-                int size = inner(e, scheduled);
-                sizes.add(size);
-                total += size;
-            }
-        }
-        if (total * BYTES_PER_NODE <= HOISTED_BUDGET) {
-            for (Item it : items) value(((Compute) it).e());
-            return;
-        }
-        var groups = pack(items, sizes);
-        var vars = new ArrayList<Var>(varSlot.keySet());
-        vars.removeIf(v -> !bound.get(v.id));
-        vars.sort(java.util.Comparator.comparingInt(v -> v.id));
-        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
-        for (int i = 0; i < vars.size(); i++) params.add(CD_int);
-        var type = MethodTypeDesc.of(CD_void, params);
-        String name = "before" + outlined++;
-        if (TRACE) System.err.println("catad jit: " + items.size() + " values the same in every step of loop " + l.v() + " computed before it by " + groups.size() + " methods " + name + "_*");
-        for (int g = 0; g < groups.size(); g++) {
-            List<Item> work = groups.get(g);
-            CodeBuilder outerCb = cb;
-            Scope outerScope = scope;
-            Map<Var, Integer> outerSlots = varSlot;
-            BitSet outerBound = bound, outerReads = cachedReads;
-            boolean outerSpillAll = spillAll;
-            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
-                cb = c;
-                scope = new Scope(null);
-                varSlot = new HashMap<>();
-                bound = new BitSet();
-                cachedReads = new BitSet();
-                spillAll = true;
-                for (int i = 0; i < vars.size(); i++) {
-                    varSlot.put(vars.get(i), 3 + i);
-                    bound.set(vars.get(i).id);
-                }
-                for (Item it : work) value(((Compute) it).e());
-                c.return_();
-            });
-            cb = outerCb;
-            scope = outerScope;
-            varSlot = outerSlots;
-            bound = outerBound;
-            cachedReads = outerReads;
             spillAll = outerSpillAll;
-        }
-        for (int g = 0; g < groups.size(); g++) {
-            cb.aload(X);
-            cb.aload(Y);
-            cb.aload(WS);
-            for (Var v : vars) cb.iload(varSlot.get(v));
-            cb.invokestatic(CD_THIS, name + "_" + g, type);
         }
     }
 
@@ -868,7 +843,10 @@ final class Emit {
         }
     }
 
-    private void hoistFrom(E e, BitSet written, Map<E, Boolean> seen) {
+    private void hoistFrom(E e, BitSet written, Map<E, Boolean> seen) { invariants(e, written, seen, this::value); }
+
+    /** Gives {@code found} the outermost values under e that are the same on every iteration of the loops being entered. */
+    private void invariants(E e, BitSet written, Map<E, Boolean> seen, java.util.function.Consumer<E> found) {
         // An explicit stack: expressions can be deep.
         var stack = new ArrayList<E>();
         stack.add(e);
@@ -876,7 +854,7 @@ final class Emit {
             E x = stack.removeLast();
             if (x instanceof Ir.Num || seen.put(x, Boolean.TRUE) != null) continue;
             if (invariant(x, written)) {
-                if (!(x instanceof Ir.Load) || x.vars.isEmpty()) value(x);
+                if (!(x instanceof Ir.Load) || x.vars.isEmpty()) found.accept(x);
                 continue;
             }
             switch (x) {
