@@ -29,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * respect to its camera (11), point (3) and weight (1), row by row: the {@code vjp} program of the
  * error at the two unit cotangents, mapped over the observations (reverse mode; the forward pass
  * both rows need is computed once per observation, the JIT moving it out of the map over the
- * cotangents); and per weight the derivative of {@code 1 - w²} by {@code grad}. They are assembled, in the timed run, into the eval's compressed
+ * cotangents); and per weight the derivative of {@code 1 - w²} by {@code grad}. The kernel writes
+ * them in the order of the eval's compressed sparse rows, so its output is the {@code vals} list;
+ * {@code rows} and {@code cols}, which depend only on which camera and point each observation sees,
+ * are laid out when the input is read. The eval's compressed
  * sparse rows (rows, cols, vals), of which the output carries, as the eval asks, the first 30 entries
  * of each list and the last. The objective's output is the first error and the repetition count.
  */
@@ -101,30 +104,29 @@ public final class Ba implements Module {
             };
         }
         Backend.Fn f = backend.compile(progs.jacobian());
-        double[] y = new double[2 * p * obs + p];
         int nnz = 2 * p * BLOCK + p;
+        // the sparsity structure depends on n, m, p and which camera and point each observation
+        // sees, not on any value: it is laid out once, here; the timed run computes the values,
+        // which the kernel writes in the structure's order (row by row, cam, X, w)
         int[] rows = new int[3 * p + 1], cols = new int[nnz];
+        int k0 = 0, row0 = 0;
+        for (int i = 0; i < p; i++)
+            for (int r = 0; r < 2; r++) {
+                rows[row0++] = k0;
+                for (int j = 0; j < CAM; j++) cols[k0++] = CAM * camOf[i] + j;
+                for (int j = 0; j < 3; j++) cols[k0++] = CAM * n + 3 * pointOf[i] + j;
+                cols[k0++] = CAM * n + 3 * m + i;
+            }
+        for (int i = 0; i < p; i++) {
+            rows[row0++] = k0;
+            cols[k0++] = CAM * n + 3 * m + i;
+        }
+        rows[row0] = k0;
         double[] vals = new double[nnz];
         return new Job() {
             @Override public void run() {
                 gather.run();
-                f.apply(in, y);
-                int k = 0, row = 0;
-                for (int i = 0; i < p; i++)
-                    for (int r = 0; r < 2; r++) {
-                        rows[row++] = k;
-                        int g = (2 * i + r) * obs;   // d err_r / d parameter j of observation i is y[g + j]
-                        for (int j = 0; j < CAM; j++, k++) { cols[k] = CAM * camOf[i] + j; vals[k] = y[g + j]; }
-                        for (int j = 0; j < 3; j++, k++) { cols[k] = CAM * n + 3 * pointOf[i] + j; vals[k] = y[g + CAM + j]; }
-                        cols[k] = CAM * n + 3 * m + i;
-                        vals[k++] = y[g + CAM + 3];
-                    }
-                for (int i = 0; i < p; i++, k++) {
-                    rows[row++] = k;
-                    cols[k] = CAM * n + 3 * m + i;
-                    vals[k] = y[2 * p * obs + i];
-                }
-                rows[row] = k;
+                f.apply(in, vals);
             }
             @Override public JsonNode output() {
                 ObjectNode o = JSON.objectNode();
@@ -148,7 +150,10 @@ public final class Ba implements Module {
         Prog objective = Catad.cross(Catad.map(p, err), Catad.map(p, zach));
         // per observation: the 2 rows of d err / d (cam, X, w, feat), the vjp program at the unit
         // cotangents (reverse mode: the forward pass, shared by both rows, runs once)
-        Prog vjp = AD.vjp(err);
+        // cotangents of (cam × X) × w only: the feature is data, not a parameter
+        var obs = (Shape.Pair) OBS;
+        Prog parameters = Catad.cross(Catad.id(obs.left()), Catad.exl(Shape.R, Shape.vec(2)));
+        Prog vjp = Catad.compose(parameters, AD.vjp(err));
         Shape ct = Shape.vec(2);
         Prog rows = Catad.pipe(
                 Catad.fork(Catad.repl(2, OBS), Catad.constant(OBS, Shape.arr(2, ct), new double[] {1, 0, 0, 1})),
