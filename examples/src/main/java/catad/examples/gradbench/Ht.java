@@ -30,11 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * if the model is; then the global angle-axis rotation (identity below a norm of 10⁻⁴) and
  * translation. Skinning is per vertex, so the program skins only the vertices the residuals use (the
  * correspondences', or their triangles'), gathered from the model when the input is read. The
- * Jacobian is forward mode: the compiled {@code jvp} program run at unit tangents, one per θ entry;
- * in the complicated variant two more tangents set every u₀ (then every u₁) at once, which gives the
- * block-diagonal us part (residual i depends only on u_i), in the eval's layout
- * {@code [∂/∂u₀, ∂/∂u₁, ∂/∂θ…]} per residual row. (The jvp program mapped over the tangents, one
- * program, is too large for the JIT: a map's body is compiled as one method.)
+ * Jacobian is forward mode, one program: the {@code jvp} program mapped over unit tangents, one per
+ * θ entry; in the complicated variant two more tangents set every u₀ (then every u₁) at once, which
+ * gives the block-diagonal us part (residual i depends only on u_i), in the eval's layout
+ * {@code [∂/∂u₀, ∂/∂u₁, ∂/∂θ…]} per residual row. The primal work every tangent shares (the bone
+ * transforms) is done once by the compiled program.
  */
 public final class Ht implements Module {
 
