@@ -19,52 +19,34 @@ final class EvalIo {
 
     // ---------------------------------------------------------------- reading
 
-    /** {@return the field, which must exist} */
-    static JsonNode field(JsonNode input, String name) {
-        if (input == null || !input.isObject()) throw new IllegalArgumentException("the input must be a JSON object, got " + input);
-        JsonNode f = input.get(name);
-        if (f == null || f.isNull()) throw new IllegalArgumentException("the input has no field \"" + name + "\"");
-        return f;
-    }
+    // One implementation of each reader, in Inputs; these are the forms the gmm…particle modules use.
+
+    /** {@return the field of an object, which must exist} */
+    static JsonNode field(JsonNode input, String name) { return Inputs.field(Inputs.object(input, "an eval's input"), name); }
 
     /** {@return the integer field} */
-    static int integer(JsonNode input, String name) {
-        JsonNode f = field(input, name);
-        if (!f.isIntegralNumber() && !(f.isNumber() && f.asDouble() == Math.rint(f.asDouble())))
-            throw new IllegalArgumentException("\"" + name + "\" must be an integer, got " + f);
-        return f.asInt();
-    }
+    static int integer(JsonNode input, String name) { return Inputs.integer(Inputs.object(input, "an eval's input"), name); }
 
     /** {@return the number field} */
-    static double number(JsonNode input, String name) { return asNumber(field(input, name), name); }
+    static double number(JsonNode input, String name) { return Inputs.number(field(input, name), "field '" + name + "'"); }
 
     /** {@return the node as a number} */
-    static double asNumber(JsonNode f, String what) {
-        if (!f.isNumber()) throw new IllegalArgumentException(what + " must be a number, got " + f);
-        return f.asDouble();
-    }
+    static double asNumber(JsonNode f, String what) { return Inputs.number(f, what); }
 
     /** {@return the node as an array of {@code n} numbers (any length if n < 0)} */
     static double[] vector(JsonNode f, int n, String what) {
-        if (!f.isArray()) throw new IllegalArgumentException(what + " must be an array of numbers, got " + brief(f));
-        if (n >= 0 && f.size() != n) throw new IllegalArgumentException(what + " must have " + n + " numbers, got " + f.size());
-        var v = new double[f.size()];
-        for (int i = 0; i < v.length; i++) v[i] = asNumber(f.get(i), what + "[" + i + "]");
+        double[] v = Inputs.numbers(f, what);
+        if (n >= 0 && v.length != n) throw new IllegalArgumentException(what + " must have " + n + " numbers, got " + v.length);
         return v;
     }
 
     /** {@return the node as {@code rows} arrays of {@code cols} numbers each (any count if negative)} */
     static double[][] matrix(JsonNode f, int rows, int cols, String what) {
-        if (!f.isArray()) throw new IllegalArgumentException(what + " must be an array of arrays, got " + brief(f));
+        if (!f.isArray()) throw new IllegalArgumentException(what + " must be an array of arrays, got " + Inputs.kind(f));
         if (rows >= 0 && f.size() != rows) throw new IllegalArgumentException(what + " must have " + rows + " rows, got " + f.size());
         var m = new double[f.size()][];
         for (int i = 0; i < m.length; i++) m[i] = vector(f.get(i), cols, what + "[" + i + "]");
         return m;
-    }
-
-    private static String brief(JsonNode f) {
-        String s = String.valueOf(f);
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
     /** Copies rows into {@code out} from {@code at}, row after row; {@return the next offset} */

@@ -103,21 +103,10 @@ public final class Inputs {
     }
 
     /** {@return the numbers as a JSON array} @param x numbers */
-    static ArrayNode json(double[] x) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode(x.length);
-        for (double v : x) a.add(v);
-        return a;
-    }
+    static ArrayNode json(double[] x) { return EvalIo.array(x); }
 
     /** {@return a row-major m×n matrix as a JSON array of rows} @param x the numbers @param m rows @param n columns */
-    static ArrayNode json(double[] x, int m, int n) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode(m);
-        for (int i = 0; i < m; i++) {
-            ArrayNode row = a.addArray();
-            for (int j = 0; j < n; j++) row.add(x[i * n + j]);
-        }
-        return a;
-    }
+    static ArrayNode json(double[] x, int m, int n) { return EvalIo.rows(x, 0, m, n); }
 
     /** {@return a one-number result as a JSON number} @param y a buffer of one number */
     static JsonNode scalar(double[] y) { return JsonNodeFactory.instance.numberNode(y[0]); }
@@ -139,7 +128,7 @@ public final class Inputs {
         return new IllegalArgumentException("module " + module + " has no function '" + function + "' (it has " + known + ")");
     }
 
-    private static String kind(JsonNode v) {
+    static String kind(JsonNode v) {
         if (v == null || v.isMissingNode()) return "nothing";
         String s = v.toString();
         return v.getNodeType().toString().toLowerCase() + " " + (s.length() > 60 ? s.substring(0, 57) + "..." : s);
