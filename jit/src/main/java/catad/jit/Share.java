@@ -127,7 +127,10 @@ final class Share {
             if (s instanceof Ir.Loop l && !eligible(l)) {
                 var around = (BitSet) outer.clone();
                 around.set(l.v().id);
-                inner.add(new Ir.Loop(l.v(), block(ir, l.body(), around, canonicalVars, mentions)));
+                var done = new Ir.Loop(l.v(), block(ir, l.body(), around, canonicalVars, mentions));
+                inner.add(new Share(ir, List.of(), outer, canonicalVars, new BitSet()).lift(done, inner));
+            } else if (s instanceof Ir.Loop l) {
+                inner.add(new Share(ir, List.of(), outer, canonicalVars, new BitSet()).lift(l, inner));
             } else {
                 inner.add(s);
             }
@@ -139,6 +142,112 @@ final class Share {
         for (int r = 0; r < MAX_ROUNDS; r++) if (!sh.round()) break;
         sh.inlineCheap();
         return sh.body;
+    }
+
+    // ---------------------------------------------------------------- computations that do not depend on an enclosing loop
+
+    /** At most this many computations are lifted out of one loop. */
+    private static final int MAX_LIFTED = 8;
+
+    /**
+     * {@return the loop l, with the expensive element computations of its body that do not depend on
+     * its index computed before it} — each by a loop nest of its own over the indices it does depend
+     * on (those of loops inside l's body), appended to {@code before}, and loaded in l's body. The
+     * Jacobian's columns of a {@code jvp} program mapped over tangents need, inside their loop over
+     * points, each point's primal values: the same in every column, computed once instead of once
+     * per column. A computation is lifted only when it is computed unconditionally over the whole
+     * range of its indices and reads nothing l writes.
+     */
+    private S lift(Ir.Loop l, List<S> before) {
+        if (l.v().n < 2) return l;
+        var written = new BitSet();
+        writes(l, written);
+        Ir.Loop cur = l;
+        for (int k = 0; k < MAX_LIFTED; k++) {
+            Use best = null;
+            work = 0;
+            var uses = new java.util.LinkedHashMap<E, Use>();
+            for (S s : cur.body()) {
+                if (!eligible(s)) continue;
+                if (!scanLiftable(s, new Frame(null, null, 0, null), l.v(), written, uses, new HashSet<>())) return cur;
+            }
+            for (Use u : uses.values()) {
+                long size = 1;
+                for (int n : u.sizes) size *= n;
+                if (size > MAX_BUFFER) continue;
+                if (best == null || u.weight > best.weight) best = u;
+            }
+            if (best == null) return cur;
+            Nest n = nest(best);
+            Buf t = n.t();
+            before.add(n.loops());
+            var memo = new IdentityHashMap<E, E>();
+            var b = new ArrayList<S>();
+            for (S s : cur.body()) b.add(eligible(s) ? rewrite(s, best.canon, t, strides(best), memo) : s);
+            cur = new Ir.Loop(cur.v(), b);
+        }
+        return cur;
+    }
+
+    private boolean scanLiftable(S s, Frame frame, Var v, BitSet written, Map<E, Use> uses, Set<Seen> seen) {
+        return switch (s) {
+            case Ir.Store st -> scanLiftable(st.e(), frame, v, written, uses, seen);
+            case Ir.Loop l -> {
+                Frame in = frame.bind(l.v(), l);
+                for (S t : l.body()) if (!scanLiftable(t, in, v, written, uses, seen)) yield false;
+                yield true;
+            }
+            default -> throw new AssertionError(s);
+        };
+    }
+
+    private boolean scanLiftable(E root, Frame frame, Var v, BitSet written, Map<E, Use> uses, Set<Seen> seen) {
+        record Item(E e, Frame f) {}
+        var stack = new ArrayList<Item>();
+        stack.add(new Item(root, frame));
+        while (!stack.isEmpty()) {
+            Item it = stack.removeLast();
+            E e = it.e();
+            if (e instanceof Ir.Num || e instanceof Ir.Load || !seen.add(new Seen(e, it.f()))) continue;
+            if (++work > BUDGET) return false;
+            if (!e.vars.get(v.id)) {
+                // the largest computation not depending on v: lift it if it is worth it, else look inside
+                if (candidate(e) && liftable(e, it.f(), written)) {
+                    Canon c = canon(e);
+                    if (c == null) return false;
+                    uses.computeIfAbsent(c.node(), x -> new Use(x, e.weight, c.own().stream().map(w -> w.n).toList()));
+                    continue;
+                }
+            }
+            switch (e) {
+                case Ir.Sel x -> stack.add(new Item(x.t, it.f()));   // branches run conditionally: not lifted
+                case Ir.Reduce r -> stack.add(new Item(r.body, it.f().bind(r.v, r)));
+                default -> { for (E x : e.kids()) stack.add(new Item(x, it.f())); }
+            }
+        }
+        return true;
+    }
+
+    /** {@return whether e's indices are all bound inside the loop being lifted from (or fixed around it), at least one, and it reads nothing the loop writes} */
+    private boolean liftable(E e, Frame f, BitSet written) {
+        if (e.reads.intersects(written)) return false;
+        boolean inside = false;
+        for (int v = e.vars.nextSetBit(0); v >= 0; v = e.vars.nextSetBit(v + 1)) {
+            if (outer.get(v)) continue;
+            Frame at = f;
+            while (at != null && (at.v == null || at.v.id != v)) at = at.up;
+            if (at == null) return false;
+            inside = true;
+        }
+        return inside;
+    }
+
+    private static int[] strides(Use u) {
+        int d = u.sizes.size();
+        int[] stride = new int[d];
+        long size = 1;
+        for (int j = d - 1; j >= 0; j--) { stride[j] = (int) size; size *= u.sizes.get(j); }
+        return stride;
     }
 
     // ---------------------------------------------------------------- arrays cheaper to recompute than to store
@@ -518,13 +627,28 @@ final class Share {
      * uses it, and replaces it by a load in every statement from there on.
      */
     private void share(Use u) {
-        int d = u.sizes.size();
-        long size = 1;
-        int[] stride = new int[d];
-        for (int j = d - 1; j >= 0; j--) { stride[j] = (int) size; size *= u.sizes.get(j); }
-        Buf t = ir.buf(Ir.Kind.WS, (int) size, null);
+        Nest n = nest(u);
+        Buf t = n.t();
+        // every later use loads it
+        int[] stride = strides(u);
+        var memo = new IdentityHashMap<E, E>();
+        for (int p = u.first; p < body.size(); p++) {
+            S s = body.get(p);
+            if (eligible(s)) body.set(p, rewrite(s, u.canon, t, stride, memo));
+        }
+        body.add(u.first, n.loops());
+    }
 
-        // the loop nest, over fresh indices
+    /** A buffer and the loop nest that fills it. @param t the buffer @param loops the nest */
+    private record Nest(Buf t, S loops) {}
+
+    /** {@return a new buffer and the loop nest, over fresh indices, storing the computation in it} */
+    private Nest nest(Use u) {
+        int d = u.sizes.size();
+        int[] stride = strides(u);
+        long size = 1;
+        for (int n : u.sizes) size *= n;
+        Buf t = ir.buf(Ir.Kind.WS, (int) size, null);
         var fresh = new ArrayList<Var>();
         var to = new IdentityHashMap<Var, Var>();
         for (int j = 0; j < d; j++) {
@@ -535,14 +659,7 @@ final class Share {
         E value = rename(u.canon, to, new IdentityHashMap<>());
         S nest = new Ir.Store(t, at(fresh, stride), value);
         for (int j = d - 1; j >= 0; j--) nest = new Ir.Loop(fresh.get(j), List.of(nest));
-
-        // every later use loads it
-        var memo = new IdentityHashMap<E, E>();
-        for (int p = u.first; p < body.size(); p++) {
-            S s = body.get(p);
-            if (eligible(s)) body.set(p, rewrite(s, u.canon, t, stride, memo));
-        }
-        body.add(u.first, nest);
+        return new Nest(t, nest);
     }
 
     private static Ix at(List<Var> vars, int[] stride) {

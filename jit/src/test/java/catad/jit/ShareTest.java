@@ -117,4 +117,26 @@ class ShareTest {
         for (int i = 0; i < n; i++) x[i] = (i % 5) - 2.0;   // ±2 appear several times
         assertSameBits(AD.eval(g, x), Jit.compile(g).apply(x), "gradient of max with ties");
     }
+
+    /**
+     * The Jacobian's columns, the jvp program of an elementwise function mapped over tangents: each
+     * column needs {@code cexp(sin xᵢ)} for every i, the same in every column. It is computed once
+     * per i (lifted out of the loop over columns), not once per column.
+     */
+    @Test void aComputationTheColumnsShareIsLiftedOutOfTheirLoop() {
+        int n = 37, k = 5;
+        Shape v = Shape.vec(n);
+        Prog f = map(n, compose(CEXP.prog(), sin));
+        var tangents = new double[k * n];
+        for (int c = 0; c < k; c++) for (int i = 0; i < n; i++) tangents[c * n + i] = (i + c) % 3 - 1;
+        Prog columns = pipe(fork(repl(k, v), constant(v, Shape.arr(k, v), tangents)), zip(k, v, v), map(k, compose(exr(v, v), AD.jvp(f))));
+        var x = input(n, 4);
+        double[] expected = AD.eval(columns, x);
+        Kernel kernel = Jit.compile(columns);
+        var y = new double[k * n];
+        CALLS.set(0);
+        kernel.apply(x, y);
+        assertEquals(n, CALLS.get(), "calls of cexp for " + k + " columns");
+        assertSameBits(expected, y, "columns of the jvp");
+    }
 }
