@@ -776,18 +776,8 @@ final class Emit {
         for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) written(lo.ir.bufs.get(b));
     }
 
-    private static void writes(List<S> stmts, BitSet into) {
-        for (S s : stmts) {
-            switch (s) {
-                case Ir.Store st -> into.set(st.b().id);
-                case Ir.Loop l -> writes(l.body(), into);
-                case Ir.If i -> { writes(i.yes(), into); writes(i.no(), into); }
-                case Ir.While w -> { writes(w.test(), into); writes(w.body(), into); }
-                case Ir.Call c -> into.set(c.out().id);
-                case Ir.Copy c -> into.set(c.to().id);
-            }
-        }
-    }
+    private static void writes(List<S> stmts, BitSet into) { for (S s : stmts) Ir.writes(s, into); }
+
 
     /** {@code for (v = from; v < to; v++) body}, with v bound while the body is written. */
     private void counted(Var v, int from, int to, Runnable body) {

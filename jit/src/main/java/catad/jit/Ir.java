@@ -245,6 +245,18 @@ final class Ir {
     /** {@code to[toOff + i] = from[fromOff + i]} for {@code i < n}: a loop-carried state moves. */
     record Copy(Buf from, Ix fromOff, Buf to, Ix toOff, int n) implements S {}
 
+    /** Adds to {@code into} the buffers s writes, anywhere inside it. @param s a statement @param into the set */
+    static void writes(S s, BitSet into) {
+        switch (s) {
+            case Store st -> into.set(st.b().id);
+            case Loop l -> { for (S t : l.body()) writes(t, into); }
+            case If i -> { for (S t : i.yes()) writes(t, into); for (S t : i.no()) writes(t, into); }
+            case While w -> { for (S t : w.test()) writes(t, into); for (S t : w.body()) writes(t, into); }
+            case Call c -> into.set(c.out().id);
+            case Copy c -> into.set(c.to().id);
+        }
+    }
+
     // ---------------------------------------------------------------- the builder
 
     /** Makes variables, buffers and interned nodes for one compilation. */

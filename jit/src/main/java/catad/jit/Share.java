@@ -75,7 +75,7 @@ final class Share {
             if (s instanceof Ir.Loop l && !eligible(l)) { mentions(l.body(), l.body(), into); continue; }
             if (s instanceof Ir.Loop l) { mentions(blk, l.body(), into); continue; }
             var w = new BitSet();
-            writes(s, w);
+            Ir.writes(s, w);
             m.or(w);
             for (Buf b : allBufs(s)) m.set(b.id);
         }
@@ -161,22 +161,24 @@ final class Share {
     private S lift(Ir.Loop l, List<S> before) {
         if (l.v().n < 2) return l;
         var written = new BitSet();
-        writes(l, written);
+        Ir.writes(l, written);
         Ir.Loop cur = l;
         for (int k = 0; k < MAX_LIFTED; k++) {
-            Use best = null;
             work = 0;
             var uses = new java.util.LinkedHashMap<E, Use>();
+            var seen = new HashSet<Seen>();
+            // the largest computations not depending on l's index: lifted if worth it, else looked into
+            Visit lifts = (e, f) -> {
+                if (e.vars.get(l.v().id) || !candidate(e) || !liftable(e, f, written)) return false;
+                Canon c = canon(e);
+                if (c != null) uses.computeIfAbsent(c.node(), x -> new Use(x, e.weight, c.own().stream().map(w -> w.n).toList()));
+                return true;
+            };
             for (S s : cur.body()) {
                 if (!eligible(s)) continue;
-                if (!scanLiftable(s, new Frame(null, null, 0, null), l.v(), written, uses, new HashSet<>())) return cur;
+                if (!walk(s, new Frame(null, null, 0, null), seen, lifts)) return cur;
             }
-            for (Use u : uses.values()) {
-                long size = 1;
-                for (int n : u.sizes) size *= n;
-                if (size > MAX_BUFFER) continue;
-                if (best == null || u.weight > best.weight) best = u;
-            }
+            Use best = largest(uses.values(), false);
             if (best == null) return cur;
             Nest n = nest(best);
             Buf t = n.t();
@@ -189,54 +191,13 @@ final class Share {
         return cur;
     }
 
-    private boolean scanLiftable(S s, Frame frame, Var v, BitSet written, Map<E, Use> uses, Set<Seen> seen) {
-        return switch (s) {
-            case Ir.Store st -> scanLiftable(st.e(), frame, v, written, uses, seen);
-            case Ir.Loop l -> {
-                Frame in = frame.bind(l.v(), l);
-                for (S t : l.body()) if (!scanLiftable(t, in, v, written, uses, seen)) yield false;
-                yield true;
-            }
-            default -> throw new AssertionError(s);
-        };
-    }
-
-    private boolean scanLiftable(E root, Frame frame, Var v, BitSet written, Map<E, Use> uses, Set<Seen> seen) {
-        record Item(E e, Frame f) {}
-        var stack = new ArrayList<Item>();
-        stack.add(new Item(root, frame));
-        while (!stack.isEmpty()) {
-            Item it = stack.removeLast();
-            E e = it.e();
-            if (e instanceof Ir.Num || e instanceof Ir.Load || !seen.add(new Seen(e, it.f()))) continue;
-            if (++work > BUDGET) return false;
-            if (!e.vars.get(v.id)) {
-                // the largest computation not depending on v: lift it if it is worth it, else look inside
-                if (candidate(e) && liftable(e, it.f(), written)) {
-                    Canon c = canon(e);
-                    if (c == null) return false;
-                    uses.computeIfAbsent(c.node(), x -> new Use(x, e.weight, c.own().stream().map(w -> w.n).toList()));
-                    continue;
-                }
-            }
-            switch (e) {
-                case Ir.Sel x -> stack.add(new Item(x.t, it.f()));   // branches run conditionally: not lifted
-                case Ir.Reduce r -> stack.add(new Item(r.body, it.f().bind(r.v, r)));
-                default -> { for (E x : e.kids()) stack.add(new Item(x, it.f())); }
-            }
-        }
-        return true;
-    }
-
     /** {@return whether e's indices are all bound inside the loop being lifted from (or fixed around it), at least one, and it reads nothing the loop writes} */
     private boolean liftable(E e, Frame f, BitSet written) {
         if (e.reads.intersects(written)) return false;
         boolean inside = false;
         for (int v = e.vars.nextSetBit(0); v >= 0; v = e.vars.nextSetBit(v + 1)) {
             if (outer.get(v)) continue;
-            Frame at = f;
-            while (at != null && (at.v == null || at.v.id != v)) at = at.up;
-            if (at == null) return false;
+            if (f.boundBy(v) == null) return false;
             inside = true;
         }
         return inside;
@@ -270,7 +231,7 @@ final class Share {
         for (int k = 0; k < MAX_INLINED; k++) {
             int[] lastWrite = lastWrites();
             int[] writers = new int[ir.bufs.size()];
-            for (S s : body) { var w = new BitSet(); writes(s, w); for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) writers[b]++; }
+            for (S s : body) { var w = new BitSet(); Ir.writes(s, w); for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) writers[b]++; }
             boolean changed = false;
             for (int p = 0; p < body.size() && !changed; p++) {
                 if (!(body.get(p) instanceof Ir.Loop l) || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) continue;
@@ -381,6 +342,12 @@ final class Share {
         final Frame up;
         Frame(Var v, Object binder, int depth, Frame up) { this.v = v; this.binder = binder; this.depth = depth; this.up = up; }
         Frame bind(Var w, Object by) { return new Frame(w, by, depth + 1, this); }
+        /** {@return the innermost frame binding index v, or null} */
+        Frame boundBy(int v) {
+            Frame at = this;
+            while (at != null && (at.v == null || at.v.id != v)) at = at.up;
+            return at;
+        }
     }
 
     /** A computation in canonical form: {@code node}, with free indices {@code free} (canonical, in rank order). */
@@ -408,16 +375,14 @@ final class Share {
         for (int p = 0; p < body.size(); p++) {
             S s = body.get(p);
             if (!eligible(s)) continue;
-            if (!scan(s, p, new Frame(null, null, 0, null), lastWrite, uses, new HashSet<>())) return false;
+            int at = p;
+            Visit records = (e, f) -> {
+                if (candidate(e) && !e.vars.isEmpty()) record(e, at, f, lastWrite, uses);
+                return false;
+            };
+            if (!walk(s, new Frame(null, null, 0, null), new HashSet<>(), records)) return false;
         }
-        Use best = null;
-        for (Use u : uses.values()) {
-            if ((u.binders.size() < 2 && !u.strided) || u.first == Integer.MAX_VALUE) continue;
-            long size = 1;
-            for (int n : u.sizes) size *= n;
-            if (size > MAX_BUFFER) continue;
-            if (best == null || u.weight > best.weight) best = u;
-        }
+        Use best = largest(uses.values(), true);
         if (best == null) return false;
         share(best);
         return true;
@@ -429,21 +394,10 @@ final class Share {
         java.util.Arrays.fill(last, -1);
         for (int p = 0; p < body.size(); p++) {
             var w = new BitSet();
-            writes(body.get(p), w);
+            Ir.writes(body.get(p), w);
             for (int b = w.nextSetBit(0); b >= 0; b = w.nextSetBit(b + 1)) last[b] = p;
         }
         return last;
-    }
-
-    private static void writes(S s, BitSet into) {
-        switch (s) {
-            case Ir.Store st -> into.set(st.b().id);
-            case Ir.Loop l -> { for (S t : l.body()) writes(t, into); }
-            case Ir.If i -> { for (S t : i.yes()) writes(t, into); for (S t : i.no()) writes(t, into); }
-            case Ir.While w -> { for (S t : w.test()) writes(t, into); for (S t : w.body()) writes(t, into); }
-            case Ir.Call c -> into.set(c.out().id);
-            case Ir.Copy c -> into.set(c.to().id);
-        }
     }
 
     /** {@return whether s is stores in counted loops only}: the statements this pass reads and rewrites */
@@ -457,20 +411,27 @@ final class Share {
 
     private record Seen(E e, Frame f) {}
 
-    /** Records the candidates of statement p; {@return false when the work budget is spent} */
-    private boolean scan(S s, int p, Frame frame, int[] lastWrite, Map<E, Use> uses, Set<Seen> seen) {
+    /** What a walk does at each node: {@return true to leave the node's operands unvisited} */
+    private interface Visit { boolean at(E e, Frame f); }
+
+    /**
+     * Visits the expressions of a statement of stores in loops, each node once per loop context,
+     * outside the branches of selections (they run conditionally); {@return false when the work
+     * budget is spent}
+     */
+    private boolean walk(S s, Frame frame, Set<Seen> seen, Visit visit) {
         switch (s) {
-            case Ir.Store st -> { return scan(st.e(), p, frame, lastWrite, uses, seen); }
+            case Ir.Store st -> { return walk(st.e(), frame, seen, visit); }
             case Ir.Loop l -> {
                 Frame in = frame.bind(l.v(), l);
-                for (S t : l.body()) if (!scan(t, p, in, lastWrite, uses, seen)) return false;
+                for (S t : l.body()) if (!walk(t, in, seen, visit)) return false;
                 return true;
             }
             default -> throw new AssertionError(s);
         }
     }
 
-    private boolean scan(E root, int p, Frame frame, int[] lastWrite, Map<E, Use> uses, Set<Seen> seen) {
+    private boolean walk(E root, Frame frame, Set<Seen> seen, Visit visit) {
         record Item(E e, Frame f) {}
         var stack = new ArrayList<Item>();
         stack.add(new Item(root, frame));
@@ -479,7 +440,7 @@ final class Share {
             E e = it.e();
             if (e instanceof Ir.Num || e instanceof Ir.Load || !seen.add(new Seen(e, it.f()))) continue;
             if (++work > BUDGET) return false;
-            if (candidate(e) && !e.vars.isEmpty()) record(e, p, it.f(), lastWrite, uses);
+            if (visit.at(e, it.f())) continue;
             switch (e) {
                 case Ir.Sel x -> stack.add(new Item(x.t, it.f()));   // branches run conditionally: not counted
                 case Ir.Reduce r -> stack.add(new Item(r.body, it.f().bind(r.v, r)));
@@ -489,13 +450,25 @@ final class Share {
         return true;
     }
 
+    /** {@return the heaviest computation whose buffer fits (and, if {@code shared}, that two loops need or that is a strided sum), or null} */
+    private static Use largest(java.util.Collection<Use> uses, boolean shared) {
+        Use best = null;
+        for (Use u : uses) {
+            if (shared && ((u.binders.size() < 2 && !u.strided) || u.first == Integer.MAX_VALUE)) continue;
+            long size = 1;
+            for (int n : u.sizes) size *= n;
+            if (size > MAX_BUFFER) continue;
+            if (best == null || u.weight > best.weight) best = u;
+        }
+        return best;
+    }
+
     private void record(E e, int p, Frame f, int[] lastWrite, Map<E, Use> uses) {
         Object binder = null;
         int depth = -1;
         for (int v = e.vars.nextSetBit(0); v >= 0; v = e.vars.nextSetBit(v + 1)) {
             if (outer.get(v)) continue;   // fixed in this block
-            Frame at = f;
-            while (at != null && (at.v == null || at.v.id != v)) at = at.up;
+            Frame at = f.boundBy(v);
             if (at == null) return;   // an index this pass does not see bound: leave it alone
             if (at.depth > depth) { depth = at.depth; binder = at.binder; }
         }
