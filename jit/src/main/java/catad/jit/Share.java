@@ -62,10 +62,17 @@ final class Share {
     }
 
     /** {@return the statements, with the element computations that several loops need computed once} @param ir the program's builder @param body its statements */
-    static List<S> run(Ir.Builder ir, List<S> body) {
+    static List<S> run(Ir.Builder ir, List<S> body) { return run(ir, body, true); }
+
+    /**
+     * {@return the statements, with the element computations that several loops need computed once}
+     * @param ir the program's builder @param body its statements
+     * @param seeThrough whether computations are compared through the cheap arrays they read ({@link Def}); tests turn it off to compare
+     */
+    static List<S> run(Ir.Builder ir, List<S> body, boolean seeThrough) {
         var mentions = new IdentityHashMap<List<S>, BitSet>();
         mentions(body, body, mentions);
-        return block(ir, body, new BitSet(), new java.util.HashMap<>(), mentions);
+        return block(ir, body, new BitSet(), new java.util.HashMap<>(), mentions, seeThrough);
     }
 
     /** Records, per block, the buffers its own statements mention (a nested block's statements count for it alone). */
@@ -121,13 +128,13 @@ final class Share {
      * {@code map} whose elements need loops, or loop state), which is straight-line code for one
      * iteration of the loops around it.
      */
-    private static List<S> block(Ir.Builder ir, List<S> body, BitSet outer, Map<String, Var> canonicalVars, Map<List<S>, BitSet> mentions) {
+    private static List<S> block(Ir.Builder ir, List<S> body, BitSet outer, Map<String, Var> canonicalVars, Map<List<S>, BitSet> mentions, boolean seeThrough) {
         var inner = new ArrayList<S>();
         for (S s : body) {
             if (s instanceof Ir.Loop l && !eligible(l)) {
                 var around = (BitSet) outer.clone();
                 around.set(l.v().id);
-                var done = new Ir.Loop(l.v(), block(ir, l.body(), around, canonicalVars, mentions));
+                var done = new Ir.Loop(l.v(), block(ir, l.body(), around, canonicalVars, mentions, seeThrough));
                 inner.add(new Share(ir, List.of(), outer, canonicalVars, new BitSet()).lift(done, inner));
             } else if (s instanceof Ir.Loop l) {
                 inner.add(new Share(ir, List.of(), outer, canonicalVars, new BitSet()).lift(l, inner));
@@ -139,7 +146,12 @@ final class Share {
         for (var m : mentions.entrySet()) if (m.getKey() != body) outside.or(m.getValue());
         var sh = new Share(ir, inner, outer, canonicalVars, outside);
         sh.inlineCheap();
-        for (int r = 0; r < MAX_ROUNDS; r++) if (!sh.round()) break;
+        for (int r = 0; r < MAX_ROUNDS; r++) {
+            if (seeThrough) sh.findDefs();
+            if (!sh.round()) break;
+        }
+        sh.defs = Map.of();
+        sh.dropDead();
         sh.inlineCheap();
         return sh.body;
     }
@@ -171,7 +183,10 @@ final class Share {
             Visit lifts = (e, f) -> {
                 if (e.vars.get(l.v().id) || !candidate(e) || !liftable(e, f, written)) return false;
                 Canon c = canon(e);
-                if (c != null) uses.computeIfAbsent(c.node(), x -> new Use(x, e.weight, c.own().stream().map(w -> w.n).toList()));
+                if (c != null) {
+                    Use u = uses.computeIfAbsent(c.node(), x -> new Use(x, e.weight, c.own().stream().map(w -> w.n).toList()));
+                    u.lightest = Math.min(u.lightest, e.weight);
+                }
                 return true;
             };
             for (S s : cur.body()) {
@@ -185,7 +200,7 @@ final class Share {
             before.add(n.loops());
             var memo = new IdentityHashMap<E, E>();
             var b = new ArrayList<S>();
-            for (S s : cur.body()) b.add(eligible(s) ? rewrite(s, best.canon, t, strides(best), memo) : s);
+            for (S s : cur.body()) b.add(eligible(s) ? rewrite(s, best, t, strides(best), memo) : s);
             cur = new Ir.Loop(cur.v(), b);
         }
         return cur;
@@ -332,6 +347,271 @@ final class Share {
         return r;
     }
 
+    // ---------------------------------------------------------------- cheap arrays seen through
+
+    /**
+     * A workspace buffer that one loop nest fills with cheap element computations, and that only
+     * statements after that nest, in the same list of straight-line statements, read: a load of it
+     * is that element computation at the load's indices. Sharing compares computations through such
+     * loads, so that two loops computing the same thing from two copies of a cheap array (a GMM's
+     * centred points, written once for the forward pass and again for the backward pass) are seen
+     * to compute the same thing, and the shared loop computes it from what the copies were made of.
+     * @param vars the nest's indices, largest coefficient first @param coeff their coefficients in
+     *     every store's index, decreasing @param constants each store's constant offset
+     * @param values each store's element
+     */
+    private record Def(List<Var> vars, int[] coeff, int[] constants, List<E> values) {
+
+        /** {@return the element a load at ix reads, or null when ix is not provably one this nest wrote} */
+        E at(Ix ix, Ir.Builder ir) {
+            int m = vars.size();
+            Ix[] w = new Ix[m];
+            long[] lo = new long[m], hi = new long[m];
+            java.util.Arrays.fill(w, Ix.of(0));
+            for (Ir.Term t : ix.terms()) {
+                int k = 0;
+                while (k < m && t.a() % coeff[k] != 0) k++;
+                if (k == m) return null;
+                int q = t.a() / coeff[k];
+                w[k] = w[k].plus(new Ix(0, List.of(new Ir.Term(t.v(), q))));
+                lo[k] += Math.min(0L, (long) q * (t.v().n - 1));
+                hi[k] += Math.max(0L, (long) q * (t.v().n - 1));
+            }
+            for (int s = 0; s < constants.length; s++) {
+                long rem = (long) ix.c() - constants[s];
+                Ix[] ws = w.clone();
+                boolean ok = true;
+                for (int k = 0; k < m && ok; k++) {
+                    long minRest = 0, maxRest = 0;   // what the smaller strides can still add
+                    for (int j = k + 1; j < m; j++) { minRest -= coeff[j] * lo[j]; maxRest += coeff[j] * (vars.get(j).n - 1 - hi[j]); }
+                    long q = Math.floorDiv(rem - minRest, (long) coeff[k]);
+                    rem -= q * coeff[k];
+                    ok = q >= -lo[k] && q <= vars.get(k).n - 1 - hi[k] && rem >= minRest && rem <= maxRest;
+                    ws[k] = ws[k].plus((int) q);
+                }
+                if (!ok || rem != 0) continue;
+                E e = values.get(s);
+                for (int k = 0; k < m; k++) e = ir.subst(e, vars.get(k), ws[k]);
+                return e;
+            }
+            return null;
+        }
+    }
+
+    /** The cheap arrays of this block, by buffer id, found at the start of each round. */
+    private Map<Integer, Def> defs = Map.of();
+    private final BitSet defined = new BitSet();
+    private final Map<E, E> views = new IdentityHashMap<>();
+
+    /** Finds this block's cheap arrays ({@link Def}); forgets what was computed with the previous ones. */
+    private void findDefs() {
+        defs = new java.util.HashMap<>();
+        defined.clear();
+        views.clear();
+        canons.clear();
+        if (body.size() > MAX_STATEMENTS) return;
+        int nb = ir.bufs.size();
+        int[] writers = new int[nb], readers = new int[nb];
+        var other = (BitSet) seenOutside.clone();
+        for (S s : body) count(s, writers, readers, other);
+        findDefs(body, writers, readers, other);
+    }
+
+    /** Counts the stores writing and reading each buffer; marks those that other statements mention. */
+    private static void count(S s, int[] writers, int[] readers, BitSet other) {
+        switch (s) {
+            case Ir.Store st -> {
+                writers[st.b().id]++;
+                BitSet r = st.e().reads;
+                for (int b = r.nextSetBit(0); b >= 0; b = r.nextSetBit(b + 1)) readers[b]++;
+            }
+            case Ir.Loop l when eligible(l) -> { for (S t : l.body()) count(t, writers, readers, other); }
+            default -> {
+                var w = new BitSet();
+                Ir.writes(s, w);
+                other.or(w);
+                for (Buf b : allBufs(s)) other.set(b.id);
+            }
+        }
+    }
+
+    private void findDefs(List<S> list, int[] writers, int[] readers, BitSet other) {
+        // the buffers written by the statements after each one
+        var after = new BitSet[list.size() + 1];
+        after[list.size()] = new BitSet();
+        for (int i = list.size() - 1; i >= 0; i--) {
+            after[i] = (BitSet) after[i + 1].clone();
+            Ir.writes(list.get(i), after[i]);
+        }
+        // short arrays written element by element: stores at constant places, all of one buffer's in this list
+        var groups = new java.util.LinkedHashMap<Buf, List<Integer>>();
+        for (int i = 0; i < list.size(); i++)
+            if (list.get(i) instanceof Ir.Store st && st.b().kind == Ir.Kind.WS && st.ix().isConst()) groups.computeIfAbsent(st.b(), x -> new ArrayList<>()).add(i);
+        for (var g : groups.entrySet()) {
+            Buf b = g.getKey();
+            List<Integer> at = g.getValue();
+            int firstAt = at.get(0), lastAt = at.getLast();
+            var constants = new int[at.size()];
+            var values = new ArrayList<E>();
+            var reads = new BitSet();
+            boolean ok = writers[b.id] == at.size() && !other.get(b.id);
+            for (int q : at) {
+                var st = (Ir.Store) list.get(q);
+                ok &= !st.e().reads.get(b.id) && cheapElement(st.e());
+                constants[values.size()] = st.ix().c();
+                values.add(st.e());
+                reads.or(st.e().reads);
+            }
+            if (!ok || java.util.Arrays.stream(constants).distinct().count() != constants.length || reads.intersects(after[firstAt + 1])) continue;
+            int later = 0;
+            for (int q = lastAt + 1; q < list.size(); q++) later += readsCount(list.get(q), b);
+            if (later != readers[b.id]) continue;
+            defs.put(b.id, new Def(List.of(), new int[0], constants, List.copyOf(values)));
+            defined.set(b.id);
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Ir.Loop l) || !eligible(l)) continue;
+            List<S> stores = new ArrayList<>();
+            Def d = nestDef(l, stores);
+            if (d != null) {
+                Buf b = ((Ir.Store) stores.get(0)).b();
+                var reads = new BitSet();
+                for (E e : d.values()) reads.or(e.reads);
+                int later = 0;
+                for (int q = i + 1; q < list.size(); q++) later += readsCount(list.get(q), b);
+                if (writers[b.id] == stores.size() && !other.get(b.id) && later == readers[b.id] && !reads.intersects(after[i + 1])) {
+                    defs.put(b.id, d);
+                    defined.set(b.id);
+                }
+            }
+            findDefs(l.body(), writers, readers, other);
+        }
+    }
+
+    /** {@return the stores in s that read b} */
+    private static int readsCount(S s, Buf b) {
+        return switch (s) {
+            case Ir.Store st -> st.e().reads.get(b.id) ? 1 : 0;
+            case Ir.Loop l -> l.body().stream().mapToInt(t -> readsCount(t, b)).sum();
+            default -> 0;
+        };
+    }
+
+    /**
+     * {@return the {@link Def} of a perfect loop nest whose innermost body stores cheap elements into
+     * one workspace buffer, each store at the same multiples of the nest's indices (positive, no two
+     * elements at one place) plus its own constant, or null}
+     */
+    private static Def nestDef(Ir.Loop l, List<S> stores) {
+        var vars = new ArrayList<Var>();
+        Ir.Loop cur = l;
+        while (true) {
+            vars.add(cur.v());
+            if (cur.body().size() == 1 && cur.body().get(0) instanceof Ir.Loop in) cur = in;
+            else break;
+        }
+        int m = vars.size();
+        if (cur.body().isEmpty()) return null;
+        Buf b = null;
+        int[] constants = new int[cur.body().size()];
+        var values = new ArrayList<E>();
+        Ix first = null;
+        for (S s : cur.body()) {
+            if (!(s instanceof Ir.Store st) || st.b().kind != Ir.Kind.WS || (b != null && st.b() != b)) return null;
+            b = st.b();
+            Ix ix = st.ix();
+            if (ix.terms().size() != m) return null;
+            for (Var v : vars) if (ix.coeff(v) <= 0 || (first != null && ix.coeff(v) != first.coeff(v))) return null;
+            if (first == null) first = ix;
+            if (st.e().reads.get(b.id) || !cheapElement(st.e())) return null;
+            constants[values.size()] = ix.c();
+            values.add(st.e());
+        }
+        final Ix f = first;
+        vars.sort((x, y) -> Integer.compare(f.coeff(y), f.coeff(x)));
+        int[] coeff = new int[m];
+        for (int k = 0; k < m; k++) coeff[k] = f.coeff(vars.get(k));
+        for (int k = 0; k + 1 < m; k++) if ((long) coeff[k] < (long) coeff[k + 1] * vars.get(k + 1).n) return null;
+        int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+        for (int c : constants) { lo = Math.min(lo, c); hi = Math.max(hi, c); }
+        if ((long) hi - lo >= coeff[m - 1] || java.util.Arrays.stream(constants).distinct().count() != constants.length) return null;
+        stores.addAll(cur.body());
+        return new Def(List.copyOf(vars), coeff, constants, List.copyOf(values));
+    }
+
+    /** {@return whether e is at most {@code 2·CHEAP_ELEMENT} operations, none of them expensive or a reduction} */
+    private static boolean cheapElement(E e) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        stack.add(e);
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (!seen.add(x)) continue;
+            if (seen.size() > 2 * CHEAP_ELEMENT || x instanceof Ir.Reduce || candidate(x)) return false;
+            stack.addAll(x.kids());
+        }
+        return true;
+    }
+
+    /** {@return what e computes, with the loads of cheap arrays replaced by their elements} */
+    private E view(E e) {
+        return defined.isEmpty() ? e : expand(e, 0, views);
+    }
+
+    private E expand(E e, int depth, Map<E, E> memo) {
+        if (!e.reads.intersects(defined)) return e;
+        E done = memo.get(e);
+        if (done != null) return done;
+        E r = switch (e) {
+            case Ir.Load ld -> {
+                Def d = defs.get(ld.b.id);
+                E x = d == null ? null : d.at(ld.ix, ir);
+                yield x == null ? e : depth < 4 ? expand(x, depth + 1, new IdentityHashMap<>()) : x;
+            }
+            case Ir.Un u -> ir.un(u.p, expand(u.a, depth, memo));
+            case Ir.Bin x -> ir.bin(x.op, expand(x.a, depth, memo), expand(x.b, depth, memo));
+            case Ir.Prim2 x -> ir.prim2(x.p, expand(x.a, depth, memo), expand(x.b, depth, memo));
+            case Ir.Reduce x -> ir.reduce(x.op, x.v, expand(x.body, depth, memo));
+            case Ir.Sel x -> ir.sel(expand(x.t, depth, memo), expand(x.a, depth, memo), expand(x.b, depth, memo));
+            default -> e;
+        };
+        memo.put(e, r);
+        return r;
+    }
+
+    /**
+     * Removes the stores into workspace buffers that nothing reads any more (the cheap arrays whose
+     * only readers now load a shared computation instead), and the loops left empty.
+     */
+    private void dropDead() {
+        if (body.size() > MAX_STATEMENTS) return;
+        for (int round = 0; round < 4; round++) {
+            int nb = ir.bufs.size();
+            int[] writers = new int[nb], readers = new int[nb];
+            var other = (BitSet) seenOutside.clone();
+            for (S s : body) count(s, writers, readers, other);
+            var dead = new BitSet();
+            for (int b = 0; b < nb; b++) if (writers[b] > 0 && readers[b] == 0 && !other.get(b) && ir.bufs.get(b).kind == Ir.Kind.WS) dead.set(b);
+            if (dead.isEmpty()) return;
+            body = drop(body, dead);
+        }
+    }
+
+    private static List<S> drop(List<S> stmts, BitSet dead) {
+        var out = new ArrayList<S>();
+        for (S s : stmts) {
+            switch (s) {
+                case Ir.Store st -> { if (!dead.get(st.b().id)) out.add(st); }
+                case Ir.Loop l when eligible(l) -> {
+                    List<S> b = drop(l.body(), dead);
+                    if (!b.isEmpty()) out.add(b.size() == l.body().size() ? l : new Ir.Loop(l.v(), b));
+                }
+                default -> out.add(s);
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- one round: find, then share the largest
 
     /** The loops an index is bound by, innermost first (compared by identity). */
@@ -359,6 +639,8 @@ final class Share {
         final int weight;
         final List<Integer> sizes;
         int first = Integer.MAX_VALUE;
+        /** The smallest weight of an occurrence (before seeing through cheap arrays, occurrences may differ). */
+        int lightest = Integer.MAX_VALUE;
         final Set<Object> binders = Collections.newSetFromMap(new IdentityHashMap<>());
         /** A sum walking memory across its index, inside a loop along which it is contiguous: worth a loop of its own even when used once. */
         boolean strided;
@@ -464,20 +746,22 @@ final class Share {
     }
 
     private void record(E e, int p, Frame f, int[] lastWrite, Map<E, Use> uses) {
+        E x = view(e);   // what e computes, seen through the cheap arrays it reads
         Object binder = null;
         int depth = -1;
-        for (int v = e.vars.nextSetBit(0); v >= 0; v = e.vars.nextSetBit(v + 1)) {
+        for (int v = x.vars.nextSetBit(0); v >= 0; v = x.vars.nextSetBit(v + 1)) {
             if (outer.get(v)) continue;   // fixed in this block
             Frame at = f.boundBy(v);
             if (at == null) return;   // an index this pass does not see bound: leave it alone
             if (at.depth > depth) { depth = at.depth; binder = at.binder; }
         }
         if (binder == null) return;   // the same in the whole block: computed once anyway
-        for (int b = e.reads.nextSetBit(0); b >= 0; b = e.reads.nextSetBit(b + 1)) if (lastWrite[b] >= p) return;
+        for (int b = x.reads.nextSetBit(0); b >= 0; b = x.reads.nextSetBit(b + 1)) if (lastWrite[b] >= p) return;
         Canon c = canon(e);
         if (c == null) return;
         Use u = uses.computeIfAbsent(c.node(), k -> new Use(k, e.weight, c.own().stream().map(v -> v.n).toList()));
         u.first = Math.min(u.first, p);
+        u.lightest = Math.min(u.lightest, e.weight);
         u.binders.add(binder);
         if (binder instanceof Ir.Loop l && stridedSum(e, l)) u.strided = true;
     }
@@ -515,9 +799,13 @@ final class Share {
             case Ir.Un u -> !CHEAP_UNARY.contains(u.p);
             case Ir.Prim2 p -> !CHEAP_BINARY.contains(p.p);
             case Ir.Reduce r -> (long) r.v.n * r.body.weight >= 16;
+            case Ir.Bin b -> b.weight >= HEAVY;
             default -> false;
         };
     }
+
+    /** Arithmetic of at least this many operations (a sum written out term by term) is worth a buffer too. */
+    private static final int HEAVY = Integer.getInteger("catad.jit.heavy", 32);
 
     private static final Set<Primitive> CHEAP_UNARY = Set.of(Prims.ABS, Prims.SIGN, Prims.RELU, Prims.STEP, Prims.SQUARE, Prims.RECIP, Prims.SQRT);
     private static final Set<Primitive> CHEAP_BINARY = Set.of(Prims.MUL, Prims.DIV, Prims.MAX, Prims.MIN);
@@ -535,9 +823,10 @@ final class Share {
         var free = new ArrayList<Var>();
         var rename = new IdentityHashMap<Var, Var>();
         int[] bound = {0};
-        if (!order(e, free, rename, bound, Collections.newSetFromMap(new IdentityHashMap<>()))) return null;
+        E x = view(e);
+        if (!order(x, free, rename, bound, Collections.newSetFromMap(new IdentityHashMap<>()))) return null;
         for (int i = 0; i < free.size(); i++) rename.put(free.get(i), canonical("f", i, free.get(i).n));
-        Canon c = new Canon(rename(e, rename, new IdentityHashMap<>()), List.copyOf(free));
+        Canon c = new Canon(rename(x, rename, new IdentityHashMap<>()), List.copyOf(free));
         canons.put(e, c);
         return c;
     }
@@ -607,7 +896,7 @@ final class Share {
         var memo = new IdentityHashMap<E, E>();
         for (int p = u.first; p < body.size(); p++) {
             S s = body.get(p);
-            if (eligible(s)) body.set(p, rewrite(s, u.canon, t, stride, memo));
+            if (eligible(s)) body.set(p, rewrite(s, u, t, stride, memo));
         }
         body.add(u.first, n.loops());
     }
@@ -641,12 +930,12 @@ final class Share {
         return ix;
     }
 
-    private S rewrite(S s, E canon, Buf t, int[] stride, Map<E, E> memo) {
+    private S rewrite(S s, Use u, Buf t, int[] stride, Map<E, E> memo) {
         return switch (s) {
-            case Ir.Store st -> new Ir.Store(st.b(), st.ix(), rewrite(st.e(), canon, t, stride, memo));
+            case Ir.Store st -> new Ir.Store(st.b(), st.ix(), rewrite(st.e(), u, t, stride, memo));
             case Ir.Loop l -> {
                 var b = new ArrayList<S>();
-                for (S x : l.body()) b.add(rewrite(x, canon, t, stride, memo));
+                for (S x : l.body()) b.add(rewrite(x, u, t, stride, memo));
                 yield new Ir.Loop(l.v(), b);
             }
             default -> s;
@@ -654,21 +943,21 @@ final class Share {
     }
 
     /** {@return e with every occurrence of the canonical computation replaced by its load} */
-    private E rewrite(E e, E canon, Buf t, int[] stride, Map<E, E> memo) {
-        if (e instanceof Ir.Num || e instanceof Ir.Load || e.weight < canon.weight) return e;
+    private E rewrite(E e, Use u, Buf t, int[] stride, Map<E, E> memo) {
+        if (e instanceof Ir.Num || e instanceof Ir.Load || e.weight < u.lightest) return e;
         E done = memo.get(e);
         if (done != null) return done;
         E r;
-        Canon c = candidate(e) && e.weight == canon.weight ? canons.get(e) : null;
-        if (c != null && c.node() == canon) {
+        Canon c = candidate(e) ? canons.get(e) : null;
+        if (c != null && c.node() == u.canon) {
             r = ir.load(t, at(c.own(), stride));
         } else {
             r = switch (e) {
-                case Ir.Un u -> ir.un(u.p, rewrite(u.a, canon, t, stride, memo));
-                case Ir.Bin b -> ir.bin(b.op, rewrite(b.a, canon, t, stride, memo), rewrite(b.b, canon, t, stride, memo));
-                case Ir.Prim2 p -> ir.prim2(p.p, rewrite(p.a, canon, t, stride, memo), rewrite(p.b, canon, t, stride, memo));
-                case Ir.Reduce x -> ir.reduce(x.op, x.v, rewrite(x.body, canon, t, stride, memo));
-                case Ir.Sel s -> ir.sel(rewrite(s.t, canon, t, stride, memo), rewrite(s.a, canon, t, stride, memo), rewrite(s.b, canon, t, stride, memo));
+                case Ir.Un un -> ir.un(un.p, rewrite(un.a, u, t, stride, memo));
+                case Ir.Bin b -> ir.bin(b.op, rewrite(b.a, u, t, stride, memo), rewrite(b.b, u, t, stride, memo));
+                case Ir.Prim2 p -> ir.prim2(p.p, rewrite(p.a, u, t, stride, memo), rewrite(p.b, u, t, stride, memo));
+                case Ir.Reduce x -> ir.reduce(x.op, x.v, rewrite(x.body, u, t, stride, memo));
+                case Ir.Sel s -> ir.sel(rewrite(s.t, u, t, stride, memo), rewrite(s.a, u, t, stride, memo), rewrite(s.b, u, t, stride, memo));
                 default -> e;
             };
         }

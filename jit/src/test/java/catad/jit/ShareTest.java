@@ -139,4 +139,79 @@ class ShareTest {
         assertEquals(n, CALLS.get(), "calls of cexp for " + k + " columns");
         assertSameBits(expected, y, "columns of the jvp");
     }
+
+    /**
+     * A GMM-like objective: per component k, {@code βₖᵢ = -½‖Q(xᵢ - μₖ)‖²} by one {@code matmul} of
+     * the centred points, then a log-sum-exp over the components for each point. Lowering stores
+     * the centred points (the product reads each of them d times), once in the forward pass and
+     * again, into another buffer, in the backward pass. Sharing compares computations through such
+     * cheap arrays, so the product's sums, which the backward pass needs again, are computed once:
+     * a whole pass of the product (k·n·d sums) fewer than when the copies hide that they are the same.
+     */
+    @Test void aComputationReadThroughCopiesOfACheapArrayIsShared() {
+        long[] saved = gmmLike(2, 5, 20, e -> e instanceof Ir.Reduce r && r.op == Ir.Red.SUM && r.v.n == 20);
+        assertTrue(saved[0] + 2 * 5 * 20 <= saved[1], "sums of 20 terms evaluated: " + saved[0] + " when compared through the copies, " + saved[1] + " when not");
+    }
+
+    /**
+     * The same with points of dimension 10: the product's sums are short, written out term by
+     * term, so what is shared is plain arithmetic (large enough to be worth a buffer).
+     */
+    @Test void arithmeticReadThroughCopiesOfACheapArrayIsShared() {
+        long[] saved = gmmLike(2, 5, 10, e -> e instanceof Ir.Bin b && b.op == Ir.Op.MUL);
+        assertTrue(saved[0] < saved[1], "multiplications evaluated: " + saved[0] + " when compared through the copies, " + saved[1] + " when not");
+    }
+
+    /**
+     * Compiles the gradient of the GMM-like objective, checks the kernel against the interpreter,
+     * {@return how many nodes matching {@code counted} the statements evaluate with and without comparing through cheap arrays}
+     */
+    private static long[] gmmLike(int k, int n, int d, java.util.function.Predicate<Ir.E> counted) {
+        Shape kd = Shape.tensor(k, d), dd = Shape.tensor(d, d), nd = Shape.tensor(n, d);
+        Prog f = catad.dsl.Pointful.compile(Shape.pair(kd, dd), nd, (theta, x) -> {
+            catad.dsl.Sym mu = theta.fst(), q = theta.snd();
+            catad.dsl.Sym beta = mu.map(muK -> {
+                catad.dsl.Sym qx = catad.dsl.Sym.pair(x.map(xi -> xi.minus(muK)), q).apply(matmul(n, d, d));
+                return qx.map(r -> r.dot(r)).times(-0.5);
+            });
+            return beta.apply(transpose(k, n, Shape.R)).map(r -> r.map(catad.dsl.Sym::exp).sum().log()).sum();
+        });
+        Prog g = AD.grad(f);
+        var through = new Lower(g);
+        long seen = evaluated(Share.run(through.ir, through.body, true), counted);
+        var hidden = new Lower(g);
+        long unseen = evaluated(Share.run(hidden.ir, hidden.body, false), counted);
+
+        var in = input(g.dom().dim(), 7);
+        for (int i = 0; i < in.length; i++) in[i] *= 0.2;
+        Kernel kernel = Jit.compile(g);
+        var y = new double[g.cod().dim()];
+        kernel.apply(in, y);
+        assertSameBits(AD.eval(g, in), y, "gradient of the GMM-like objective");
+        return new long[] {seen, unseen};
+    }
+
+    /** {@return how many nodes matching {@code counted} the statements evaluate: each distinct one of a store, times the trips of the loops around it} */
+    private static long evaluated(java.util.List<Ir.S> stmts, java.util.function.Predicate<Ir.E> counted) {
+        long count = 0;
+        for (Ir.S s : stmts) {
+            count += switch (s) {
+                case Ir.Store st -> {
+                    var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Ir.E, Boolean>());
+                    var stack = new java.util.ArrayList<Ir.E>(java.util.List.of(st.e()));
+                    long c = 0;
+                    while (!stack.isEmpty()) {
+                        Ir.E e = stack.removeLast();
+                        if (!seen.add(e)) continue;
+                        if (counted.test(e)) c++;
+                        stack.addAll(e.kids());
+                    }
+                    yield c;
+                }
+                case Ir.Loop l -> l.v().n * evaluated(l.body(), counted);
+                default -> 0L;
+            };
+        }
+        return count;
+    }
 }
