@@ -27,7 +27,10 @@ import java.util.Set;
  * which hash-conses to the same node exactly when the two computations are the same up to the
  * names of their indices. The gradient of log-sum-exp, for instance, needs {@code exp(xᵢ − m)} in
  * the normalizing sum, in the sum of the softmax and in the output: after this pass it is computed
- * once per element instead of three times.
+ * once per element instead of three times. Candidates are compared through the cheap arrays they
+ * read ({@link Def}): a load from a buffer a loop nest fills with cheap elements counts as that
+ * element, so two copies of one array (a forward and a backward pass each storing the centred
+ * points of a GMM) do not hide that the computations made from them are the same.
  *
  * <p>Nothing changes a number: the stored value is the same expression, computed by the same code,
  * loaded back bit for bit. A computation is shared only when every loop that is rewritten computes
@@ -805,7 +808,7 @@ final class Share {
     }
 
     /** Arithmetic of at least this many operations (a sum written out term by term) is worth a buffer too. */
-    private static final int HEAVY = Integer.getInteger("catad.jit.heavy", 32);
+    private static final int HEAVY = 32;
 
     private static final Set<Primitive> CHEAP_UNARY = Set.of(Prims.ABS, Prims.SIGN, Prims.RELU, Prims.STEP, Prims.SQUARE, Prims.RECIP, Prims.SQRT);
     private static final Set<Primitive> CHEAP_BINARY = Set.of(Prims.MUL, Prims.DIV, Prims.MAX, Prims.MIN);
