@@ -93,6 +93,12 @@ public sealed interface Primitive permits Primitive.Unary, Primitive.Binary, Pri
         /** {@return the function's value at x} @param x the point */
         public double apply(double x) { return f.applyAsDouble(x); }
 
+        /**
+         * {@return the function itself}: compiled code calls it directly, each call site with its
+         * own type profile, so the JVM inlines it (through {@link #apply} every primitive shares one)
+         */
+        public DoubleUnaryOperator function() { return f; }
+
         /** {@return the derivative as a program R → R} */
         public Prog derivative() {
             Prog d = derivative.get();
@@ -137,6 +143,9 @@ public sealed interface Primitive permits Primitive.Unary, Primitive.Binary, Pri
 
         /** {@return the value at (u, v)} @param u left @param v right */
         public double apply(double u, double v) { return f.applyAsDouble(u, v); }
+
+        /** {@return the function itself, for compiled code to call directly (see {@link Unary#function()})} */
+        public DoubleBinaryOperator function() { return f; }
 
         /** {@return the gradient as a program R × R → R × R: (∂/∂u, ∂/∂v)} */
         public Prog gradient() {

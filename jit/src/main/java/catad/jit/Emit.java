@@ -65,8 +65,8 @@ final class Emit {
     private static final ClassDesc CD_OP_COMPARISON = ClassDesc.of("jdk.incubator.vector.VectorOperators$Comparison");
     private static final MethodTypeDesc VEC_BINARY = MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_VECTOR);
     private static final ClassDesc CD_COMPILED = ClassDesc.of("catad.jit.Emit$Compiled");
-    private static final ClassDesc CD_UNARY = ClassDesc.of("catad.dsl.Primitive$Unary");
-    private static final ClassDesc CD_BINARY = ClassDesc.of("catad.dsl.Primitive$Binary");
+    private static final ClassDesc CD_UNARY_FN = ClassDesc.of("java.util.function.DoubleUnaryOperator");
+    private static final ClassDesc CD_BINARY_FN = ClassDesc.of("java.util.function.DoubleBinaryOperator");
     private static final ClassDesc CD_KERNEL = ClassDesc.of("catad.dsl.Primitive$Kernel");
     private static final ClassDesc CD_EMIT = ClassDesc.of("catad.jit.Emit");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
@@ -899,9 +899,7 @@ final class Emit {
                 slot = store();
             }
             case Ir.Un u -> {
-                cb.ldc(constant(u.p, CD_UNARY));
-                push(u.a);
-                cb.invokevirtual(CD_UNARY, "apply", MethodTypeDesc.of(CD_double, CD_double));
+                unary(u);
                 slot = store();
             }
             case Ir.Bin b -> {
@@ -911,10 +909,7 @@ final class Emit {
                 slot = store();
             }
             case Ir.Prim2 p -> {
-                cb.ldc(constant(p.p, CD_BINARY));
-                push(p.a);
-                push(p.b);
-                cb.invokevirtual(CD_BINARY, "apply", MethodTypeDesc.of(CD_double, CD_double, CD_double));
+                binary(p);
                 slot = store();
             }
             case Ir.Sel s -> slot = select(s);
@@ -1678,6 +1673,47 @@ final class Emit {
     }
 
     /** {@return a loadable constant for an object handed to the class as class data} */
+    /** StrictMath's functions that built-in primitives are, called as static methods. */
+    private static final Map<Primitive, String> STRICT = new IdentityHashMap<>(Map.of(
+            catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log", catad.dsl.Prims.SIN, "sin", catad.dsl.Prims.COS, "cos",
+            catad.dsl.Prims.TANH, "tanh", catad.dsl.Prims.SQRT, "sqrt", catad.dsl.Prims.LOG1P, "log1p", catad.dsl.Prims.EXPM1, "expm1"));
+    private static final ClassDesc CD_STRICT = ClassDesc.of("java.lang.StrictMath");
+    private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double), DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
+
+    /**
+     * Pushes a unary primitive's value at its operand: the built-ins that are a {@link StrictMath}
+     * method or one instruction as such, any other through its own function as a constant (never
+     * through {@code Primitive.Unary.apply}, whose one call site every primitive would share, so
+     * that the JVM could inline none of them).
+     */
+    private void unary(Ir.Un u) {
+        String strict = STRICT.get(u.p);
+        if (strict != null) { push(u.a); cb.invokestatic(CD_STRICT, strict, D_D); return; }
+        if (u.p == catad.dsl.Prims.SQUARE) { push(u.a); push(u.a); cb.dmul(); return; }
+        if (u.p == catad.dsl.Prims.RECIP) { cb.dconst_1(); push(u.a); cb.ddiv(); return; }
+        if (u.p == catad.dsl.Prims.ABS) { push(u.a); cb.invokestatic(CD_MATH, "abs", D_D); return; }
+        if (u.p == catad.dsl.Prims.SIGN) { push(u.a); cb.invokestatic(CD_MATH, "signum", D_D); return; }
+        cb.ldc(constant(u.p.function(), CD_UNARY_FN));
+        push(u.a);
+        cb.invokeinterface(CD_UNARY_FN, "applyAsDouble", D_D);
+    }
+
+    /** Pushes a binary primitive's value at its operands, as {@link #unary} does. */
+    private void binary(Ir.Prim2 p) {
+        if (p.p == catad.dsl.Prims.MUL) { push(p.a); push(p.b); cb.dmul(); return; }
+        if (p.p == catad.dsl.Prims.DIV) { push(p.a); push(p.b); cb.ddiv(); return; }
+        if (p.p == catad.dsl.Prims.MAX || p.p == catad.dsl.Prims.MIN) {
+            push(p.a);
+            push(p.b);
+            cb.invokestatic(CD_MATH, p.p == catad.dsl.Prims.MAX ? "max" : "min", DD_D);
+            return;
+        }
+        cb.ldc(constant(p.p.function(), CD_BINARY_FN));
+        push(p.a);
+        push(p.b);
+        cb.invokeinterface(CD_BINARY_FN, "applyAsDouble", DD_D);
+    }
+
     private DynamicConstantDesc<Object> constant(Object o, ClassDesc type) {
         int i = dataIndex.computeIfAbsent(o, k -> { classData.add(k); return classData.size() - 1; });
         return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, i);

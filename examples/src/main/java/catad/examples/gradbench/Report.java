@@ -12,8 +12,9 @@ import java.util.Locale;
  * function on the JIT and on the interpreter, and their ratio, as a Markdown table.
  *
  * <p>Each function is prepared once (parsing and compiling are not timed, as in the protocol),
- * run untimed until a warm-up time has passed, then timed: the median of at least five runs and of
- * at least a second of runs. A run on the interpreter that takes longer than {@link #SLOW} is
+ * run untimed until its time has settled (rounds of half a second until one's median is within 3 %
+ * of the one before: the JVM compiles a large kernel's methods over seconds; at least one second,
+ * at most ten), then timed: the median of at least five runs and of at least a second of runs. A run on the interpreter that takes longer than {@link #SLOW} is
  * reported once, untimed further.
  *
  * <p>Usage: {@code ./catad run catad.examples.gradbench.Report [eval ...] [--jit-only] [--interpreter-workloads=N]}
@@ -105,11 +106,24 @@ public final class Report {
             job.run();
             return Math.min(b - a, System.nanoTime() - b);
         }
-        // warm up: about a second, at least three runs
+        // warm up until the JVM has compiled what it will (a kernel of many methods takes seconds):
+        // rounds of about half a second (at least three runs) until a round's median is within 3 %
+        // of the round before, at least one second and at most ten
         long warm = System.nanoTime();
-        for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) {
-            job.run();
-            if (System.nanoTime() - warm > 10_000_000_000L) break;
+        double last = Double.NaN;
+        while (true) {
+            var round = new ArrayList<Long>();
+            long r0 = System.nanoTime();
+            while (round.size() < 3 || System.nanoTime() - r0 < 500_000_000L) {
+                long s = System.nanoTime();
+                job.run();
+                round.add(System.nanoTime() - s);
+            }
+            round.sort(null);
+            double median = round.get(round.size() / 2);
+            long spent = System.nanoTime() - warm;
+            if (spent > 10_000_000_000L || (spent >= 1_000_000_000L && Math.abs(median - last) <= 0.03 * last)) break;
+            last = median;
         }
         var times = new ArrayList<Long>();
         long start = System.nanoTime();
