@@ -1672,7 +1672,6 @@ final class Emit {
         }
     }
 
-    /** {@return a loadable constant for an object handed to the class as class data} */
     /** StrictMath's functions that built-in primitives are, called as static methods. */
     private static final Map<Primitive, String> STRICT = new IdentityHashMap<>(Map.of(
             catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log", catad.dsl.Prims.SIN, "sin", catad.dsl.Prims.COS, "cos",
@@ -1714,6 +1713,7 @@ final class Emit {
         cb.invokeinterface(CD_BINARY_FN, "applyAsDouble", DD_D);
     }
 
+    /** {@return a loadable constant for an object handed to the class as class data} */
     private DynamicConstantDesc<Object> constant(Object o, ClassDesc type) {
         int i = dataIndex.computeIfAbsent(o, k -> { classData.add(k); return classData.size() - 1; });
         return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, i);
