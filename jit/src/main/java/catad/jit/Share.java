@@ -257,14 +257,16 @@ final class Share {
                 Var v = l.v();
                 if (b.kind != Ir.Kind.WS || seenOutside.get(b.id) || writers[b.id] != 1 || st.ix().terms().size() != 1 || st.ix().coeff(v) != 1) continue;
                 E e = st.e();
-                if (e.reads.get(b.id) || !cheap(e, v)) continue;
+                if (e.reads.get(b.id) || !cheap(e, x -> x.vars.get(v.id), CHEAP_ELEMENT)) continue;
                 boolean stable = true;
                 for (int r = e.reads.nextSetBit(0); r >= 0; r = e.reads.nextSetBit(r + 1)) stable &= lastWrite[r] < p;
                 if (!stable || !onlyLoadedLater(b, p)) continue;
                 int c = st.ix().c();
                 var memo = new IdentityHashMap<E, E>();
                 java.util.function.Function<E, E> at = x -> x instanceof Ir.Load ld && ld.b == b ? ir.subst(e, v, ld.ix.plus(-c)) : null;
-                for (int q = p + 1; q < body.size(); q++) body.set(q, replace(body.get(q), at, b, memo));
+                var only = new BitSet();
+                only.set(b.id);
+                for (int q = p + 1; q < body.size(); q++) body.set(q, replace(body.get(q), at, only, memo));
                 body.remove(p);
                 changed = true;
             }
@@ -272,16 +274,18 @@ final class Share {
         }
     }
 
-    /** {@return whether e costs at most {@link #CHEAP_ELEMENT} operations along v, none of them expensive} */
-    private static boolean cheap(E e, Var v) {
+    /**
+     * {@return whether e costs at most {@code limit} operations among the nodes {@code counted}
+     * selects (and what they depend on that it selects too), none of them expensive or a reduction}
+     */
+    private static boolean cheap(E e, java.util.function.Predicate<E> counted, int limit) {
         var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>();
         stack.add(e);
-        int n = 0;
         while (!stack.isEmpty()) {
             E x = stack.removeLast();
-            if (!x.vars.get(v.id) || !seen.add(x)) continue;
-            if (++n > CHEAP_ELEMENT || x instanceof Ir.Reduce || candidate(x)) return false;
+            if (!counted.test(x) || !seen.add(x)) continue;
+            if (seen.size() > limit || x instanceof Ir.Reduce || candidate(x)) return false;
             stack.addAll(x.kids());
         }
         return true;
@@ -318,10 +322,10 @@ final class Share {
         };
     }
 
-    /** {@return s with the loads of b replaced} */
-    private S replace(S s, java.util.function.Function<E, E> at, Buf b, Map<E, E> memo) {
+    /** {@return s with the loads of the buffers in bs replaced} */
+    private S replace(S s, java.util.function.Function<E, E> at, BitSet b, Map<E, E> memo) {
         return switch (s) {
-            case Ir.Store st -> st.e().reads.get(b.id) ? new Ir.Store(st.b(), st.ix(), replace(st.e(), at, b, memo)) : st;
+            case Ir.Store st -> st.e().reads.intersects(b) ? new Ir.Store(st.b(), st.ix(), replace(st.e(), at, b, memo)) : st;
             case Ir.Loop l -> {
                 var out = new ArrayList<S>();
                 for (S x : l.body()) out.add(replace(x, at, b, memo));
@@ -331,8 +335,9 @@ final class Share {
         };
     }
 
-    private E replace(E e, java.util.function.Function<E, E> at, Buf b, Map<E, E> memo) {
-        if (!e.reads.get(b.id)) return e;
+    /** {@return e with each node reading a buffer in b replaced by {@code at} of it, when that is not null} */
+    private E replace(E e, java.util.function.Function<E, E> at, BitSet b, Map<E, E> memo) {
+        if (!e.reads.intersects(b)) return e;
         E done = memo.get(e);
         if (done != null) return done;
         E r = at.apply(e);
@@ -460,7 +465,7 @@ final class Share {
             boolean ok = writers[b.id] == at.size() && !other.get(b.id);
             for (int q : at) {
                 var st = (Ir.Store) list.get(q);
-                ok &= !st.e().reads.get(b.id) && cheapElement(st.e());
+                ok &= !st.e().reads.get(b.id) && cheap(st.e(), x -> true, 2 * CHEAP_ELEMENT);
                 constants[values.size()] = st.ix().c();
                 values.add(st.e());
                 reads.or(st.e().reads);
@@ -526,7 +531,7 @@ final class Share {
             if (ix.terms().size() != m) return null;
             for (Var v : vars) if (ix.coeff(v) <= 0 || (first != null && ix.coeff(v) != first.coeff(v))) return null;
             if (first == null) first = ix;
-            if (st.e().reads.get(b.id) || !cheapElement(st.e())) return null;
+            if (st.e().reads.get(b.id) || !cheap(st.e(), x -> true, 2 * CHEAP_ELEMENT)) return null;
             constants[values.size()] = ix.c();
             values.add(st.e());
         }
@@ -542,44 +547,16 @@ final class Share {
         return new Def(List.copyOf(vars), coeff, constants, List.copyOf(values));
     }
 
-    /** {@return whether e is at most {@code 2·CHEAP_ELEMENT} operations, none of them expensive or a reduction} */
-    private static boolean cheapElement(E e) {
-        var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        var stack = new ArrayList<E>();
-        stack.add(e);
-        while (!stack.isEmpty()) {
-            E x = stack.removeLast();
-            if (!seen.add(x)) continue;
-            if (seen.size() > 2 * CHEAP_ELEMENT || x instanceof Ir.Reduce || candidate(x)) return false;
-            stack.addAll(x.kids());
-        }
-        return true;
-    }
-
     /** {@return what e computes, with the loads of cheap arrays replaced by their elements} */
     private E view(E e) {
-        return defined.isEmpty() ? e : expand(e, 0, views);
+        return defined.isEmpty() ? e : replace(e, this::element, defined, views);
     }
 
-    private E expand(E e, int depth, Map<E, E> memo) {
-        if (!e.reads.intersects(defined)) return e;
-        E done = memo.get(e);
-        if (done != null) return done;
-        E r = switch (e) {
-            case Ir.Load ld -> {
-                Def d = defs.get(ld.b.id);
-                E x = d == null ? null : d.at(ld.ix, ir);
-                yield x == null ? e : depth < 4 ? expand(x, depth + 1, new IdentityHashMap<>()) : x;
-            }
-            case Ir.Un u -> ir.un(u.p, expand(u.a, depth, memo));
-            case Ir.Bin x -> ir.bin(x.op, expand(x.a, depth, memo), expand(x.b, depth, memo));
-            case Ir.Prim2 x -> ir.prim2(x.p, expand(x.a, depth, memo), expand(x.b, depth, memo));
-            case Ir.Reduce x -> ir.reduce(x.op, x.v, expand(x.body, depth, memo));
-            case Ir.Sel x -> ir.sel(expand(x.t, depth, memo), expand(x.a, depth, memo), expand(x.b, depth, memo));
-            default -> e;
-        };
-        memo.put(e, r);
-        return r;
+    /** {@return the element a load of a cheap array reads, itself seen through, or null} (defs are acyclic: a cheap array's readers come after it) */
+    private E element(E e) {
+        if (!(e instanceof Ir.Load ld) || !(defs.get(ld.b.id) instanceof Def d)) return null;
+        E x = d.at(ld.ix, ir);
+        return x == null ? e : view(x);
     }
 
     /**
