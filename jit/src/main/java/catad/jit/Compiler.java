@@ -6,7 +6,8 @@ import catad.dsl.Prog;
 import catad.interpreter.Deep;
 
 /**
- * Compiles one program: lowering ({@link Lower}), then code generation ({@link Emit}). A program
+ * Compiles one program: lowering ({@link Lower}), sharing between loops ({@link Share}), sums
+ * accumulated where their terms are made ({@link Accumulate}), then code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
  */
@@ -17,6 +18,8 @@ final class Compiler {
     private static volatile boolean warnedTooBig;
     /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
     private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
+    /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
+    private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
 
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
@@ -25,6 +28,7 @@ final class Compiler {
         Lower lo = Deep.run("jit", () -> {
             var l = new Lower(f);
             if (SHARE) l.body = Share.run(l.ir, l.body);
+            if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
             return l;
         });

@@ -192,7 +192,7 @@ class ShareTest {
     }
 
     /** {@return how many nodes matching {@code counted} the statements evaluate: each distinct one of a store, times the trips of the loops around it} */
-    private static long evaluated(java.util.List<Ir.S> stmts, java.util.function.Predicate<Ir.E> counted) {
+    static long evaluated(java.util.List<Ir.S> stmts, java.util.function.Predicate<Ir.E> counted) {
         long count = 0;
         for (Ir.S s : stmts) {
             count += switch (s) {
