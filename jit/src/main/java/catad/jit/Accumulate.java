@@ -98,8 +98,12 @@ final class Accumulate {
 
     // ---------------------------------------------------------------- checking the pattern
 
-    /** Where the sums over the producer loop read b: its places, and the sum nodes themselves. */
-    private final Map<E, E> sums = new IdentityHashMap<>();
+    /** The sums over the producer loop whose term is a load of b. */
+    private final java.util.Set<E> sums = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Work budget (statements and expression nodes visited checking readers) per program; a larger one is left as it is. */
+    private static final long BUDGET = 4_000_000;
+    private long work;
 
     /**
      * {@return the statements replacing producer l, accumulating the sums of b, or null when the
@@ -205,6 +209,7 @@ final class Accumulate {
 
     private boolean readersOf(S s, Ir.Loop producer, Buf b, int n, int stride, BitSet summed, BitSet plain, java.util.Set<E> seen) {
         if (s == producer) return true;
+        if (++work > BUDGET) return false;
         return switch (s) {
             case Ir.Store st -> st.b() != b && root(st.e(), b, n, stride, summed, plain, seen);
             case Ir.Loop l -> l.body().stream().allMatch(t -> readersOf(t, producer, b, n, stride, summed, plain, seen));
@@ -241,12 +246,13 @@ final class Accumulate {
 
     private boolean expr(E e, Buf b, int n, int stride, BitSet summed, BitSet plain, java.util.Set<E> seen) {
         if (!e.reads.get(b.id) || !seen.add(e)) return true;
+        if (++work > BUDGET) return false;
         if (e instanceof Ir.Reduce r && r.op == Ir.Red.SUM && r.body instanceof Ir.Load ld && ld.b == b) {
             if (r.v.n == n && ld.ix.coeff(r.v) == stride) {
                 int[] places = places(ld.ix, r.v, stride);
                 if (places != null) {
                     for (int p : places) summed.set(p);
-                    sums.put(r, r);
+                    sums.add(r);
                     return true;
                 }
             }
@@ -393,25 +399,11 @@ final class Accumulate {
         };
     }
 
+    /** {@return e with each recorded sum replaced by the load of its finished value} */
     private E replace(E e, Buf b, Buf sum, Map<E, E> memo) {
-        if (!e.reads.get(b.id)) return e;
-        E done = memo.get(e);
-        if (done != null) return done;
-        E r;
-        if (sums.containsKey(e)) {
-            var red = (Ir.Reduce) e;
-            r = ir.load(sum, ((Ir.Load) red.body).ix.subst(red.v, Ix.of(0)));
-        } else {
-            r = switch (e) {
-                case Ir.Un u -> ir.un(u.p, replace(u.a, b, sum, memo));
-                case Ir.Bin x -> ir.bin(x.op, replace(x.a, b, sum, memo), replace(x.b, b, sum, memo));
-                case Ir.Prim2 x -> ir.prim2(x.p, replace(x.a, b, sum, memo), replace(x.b, b, sum, memo));
-                case Ir.Reduce x -> ir.reduce(x.op, x.v, replace(x.body, b, sum, memo));
-                case Ir.Sel x -> ir.sel(replace(x.t, b, sum, memo), replace(x.a, b, sum, memo), replace(x.b, b, sum, memo));
-                default -> e;
-            };
-        }
-        memo.put(e, r);
-        return r;
+        var bufs = new BitSet();
+        bufs.set(b.id);
+        return ir.replace(e, x -> sums.contains(x) && x instanceof Ir.Reduce r && r.body instanceof Ir.Load ld
+                ? ir.load(sum, ld.ix.subst(r.v, Ix.of(0))) : null, bufs, memo);
     }
 }

@@ -376,6 +376,33 @@ final class Ir {
             return interned.computeIfAbsent(new SelKey(t, a, b), k -> new Sel(ids++, t, a, b));
         }
 
+        /**
+         * {@return e with each node that reads a buffer in {@code bufs} replaced by {@code at} of it,
+         * where that is not null, and the nodes above rebuilt} @param e an expression
+         * @param at the replacement of a node, or null to look inside it @param bufs the buffers
+         * @param memo the nodes already done (share it between the expressions of one rewrite)
+         */
+        E replace(E e, java.util.function.Function<E, E> at, BitSet bufs, Map<E, E> memo) {
+            if (!e.reads.intersects(bufs)) return e;
+            E done = memo.get(e);
+            if (done != null) return done;
+            E r = at.apply(e);
+            if (r == null) {
+                r = switch (e) {
+                    case Un u -> un(u.p, replace(u.a, at, bufs, memo));
+                    case Bin x -> bin(x.op, replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
+                    case Prim2 x -> prim2(x.p, replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
+                    case Reduce x -> reduce(x.op, x.v, replace(x.body, at, bufs, memo));
+                    case Sel x -> sel(replace(x.t, at, bufs, memo), replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
+                    case Num n -> n;
+                    case Load l -> l;
+                    case Pos q -> q;
+                };
+            }
+            memo.put(e, r);
+            return r;
+        }
+
         /** {@return e with the variable v replaced by the index {@code by}} */
         E subst(E e, Var v, Ix by) {
             if (!e.vars.get(v.id)) return e;

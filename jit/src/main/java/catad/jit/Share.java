@@ -325,7 +325,7 @@ final class Share {
     /** {@return s with the loads of the buffers in bs replaced} */
     private S replace(S s, java.util.function.Function<E, E> at, BitSet b, Map<E, E> memo) {
         return switch (s) {
-            case Ir.Store st -> st.e().reads.intersects(b) ? new Ir.Store(st.b(), st.ix(), replace(st.e(), at, b, memo)) : st;
+            case Ir.Store st -> st.e().reads.intersects(b) ? new Ir.Store(st.b(), st.ix(), ir.replace(st.e(), at, b, memo)) : st;
             case Ir.Loop l -> {
                 var out = new ArrayList<S>();
                 for (S x : l.body()) out.add(replace(x, at, b, memo));
@@ -333,26 +333,6 @@ final class Share {
             }
             default -> s;
         };
-    }
-
-    /** {@return e with each node reading a buffer in b replaced by {@code at} of it, when that is not null} */
-    private E replace(E e, java.util.function.Function<E, E> at, BitSet b, Map<E, E> memo) {
-        if (!e.reads.intersects(b)) return e;
-        E done = memo.get(e);
-        if (done != null) return done;
-        E r = at.apply(e);
-        if (r == null) {
-            r = switch (e) {
-                case Ir.Un u -> ir.un(u.p, replace(u.a, at, b, memo));
-                case Ir.Bin x -> ir.bin(x.op, replace(x.a, at, b, memo), replace(x.b, at, b, memo));
-                case Ir.Prim2 x -> ir.prim2(x.p, replace(x.a, at, b, memo), replace(x.b, at, b, memo));
-                case Ir.Reduce x -> ir.reduce(x.op, x.v, replace(x.body, at, b, memo));
-                case Ir.Sel x -> ir.sel(replace(x.t, at, b, memo), replace(x.a, at, b, memo), replace(x.b, at, b, memo));
-                default -> e;
-            };
-        }
-        memo.put(e, r);
-        return r;
     }
 
     // ---------------------------------------------------------------- cheap arrays seen through
@@ -549,7 +529,7 @@ final class Share {
 
     /** {@return what e computes, with the loads of cheap arrays replaced by their elements} */
     private E view(E e) {
-        return defined.isEmpty() ? e : replace(e, this::element, defined, views);
+        return defined.isEmpty() ? e : ir.replace(e, this::element, defined, views);
     }
 
     /** {@return the element a load of a cheap array reads, itself seen through, or null} (defs are acyclic: a cheap array's readers come after it) */
