@@ -324,11 +324,70 @@ final class Lower {
         return new Mem(state, Ix.of(0), a);
     }
 
+    /** A {@code mapAccum} of at most this many steps is written out step by step… */
+    static final int UNROLL_STEPS = 8;
+    /** … when its step has no loop inside and the steps together are at most this many program nodes. */
+    static final int UNROLL_NODES = Integer.getInteger("catad.jit.unrollNodes", 4096);
+
+    /**
+     * {@return whether a short {@code mapAccum} is written out step by step}: its carry then stays a
+     * symbolic value instead of a buffer, so two loops over the same steps from the same start — a
+     * forward pass, and a backward pass that recomputes the carries it needs — build the same
+     * expressions, which hash-consing computes once
+     */
+    private static boolean unrolled(Prog.MapAccum p) {
+        if (p.n() > UNROLL_STEPS) return false;
+        long[] budget = {UNROLL_NODES / Math.max(1, p.n())};
+        return straight(p.f(), budget);
+    }
+
+    /** {@return whether f has no loop inside and at most {@code budget[0]} nodes} (counts the budget down) */
+    private static boolean straight(Prog f, long[] budget) {
+        if (--budget[0] < 0) return false;
+        return switch (f) {
+            case Prog.Compose c -> {
+                for (Prog s : c.steps()) if (!straight(s, budget)) yield false;
+                yield true;
+            }
+            case Prog.Cross c -> straight(c.f(), budget) && straight(c.g(), budget);
+            case Prog.Map m -> straight(m.f(), budget);
+            case Prog.Cond c -> straight(c.p(), budget) && straight(c.f(), budget) && straight(c.g(), budget);
+            case Prog.Iterate i -> false;
+            case Prog.While w -> false;
+            case Prog.MapAccum m -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * {@return element {@code at} of {@code elems[lo … hi-1]}}: a tree of selects on the index, which
+     * folds to the element itself wherever the index is a constant
+     */
+    private Val pick(List<Val> elems, int lo, int hi, E at, Shape s) {
+        if (hi - lo == 1) return elems.get(lo);
+        int mid = (lo + hi) >>> 1;
+        E upper = ir.bin(Op.ADD, at, ir.num(0.5 - mid));     // at ≥ mid ⇔ at − (mid − ½) > 0
+        return select(upper, pick(elems, mid, hi, at, s), pick(elems, lo, mid, at, s), s);
+    }
+
     /** {@code mapAccum}: the carry in a buffer, outputs written at their index, left to right or right to left. */
     private Val mapAccum(Prog.MapAccum p, Val x) {
         int n = p.n();
         Shape c = p.carry(), a = p.in(), b = p.out();
         var ca = (Pair) open(x, p.dom());
+        if (n > 0 && unrolled(p)) {
+            var outs = new ArrayList<Val>(java.util.Collections.nCopies(n, (Val) null));
+            Val cv = ca.l();
+            for (int t = 0; t < n; t++) {
+                int at = p.reverse() ? n - 1 - t : t;
+                Val y = lower(p.f(), new Pair(cv, ex(ca.r(), Shape.arr(n, a), Ix.of(at))));
+                var cy = (Pair) open(y, p.f().cod());
+                cv = cy.l();
+                outs.set(at, cy.r());
+            }
+            Var v = ir.var(n);
+            return new Pair(cv, new Arr(v, pick(outs, 0, n, ir.pos(Ix.of(v)), b)));
+        }
         Buf carry = ir.buf(Kind.WS, c.dim(), null), next = ir.buf(Kind.WS, c.dim(), null), bs = ir.buf(Kind.WS, n * b.dim(), null);
         store(ca.l(), carry, Ix.of(0), c);
         Var j = ir.var(n);
