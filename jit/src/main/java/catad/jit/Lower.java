@@ -327,7 +327,7 @@ final class Lower {
     /** A {@code mapAccum} of at most this many steps is written out step by step… */
     static final int UNROLL_STEPS = 8;
     /** … when its step has no loop inside and the steps together are at most this many program nodes. */
-    static final int UNROLL_NODES = Integer.getInteger("catad.jit.unrollNodes", 4096);
+    static final int UNROLL_NODES = Integer.getInteger("catad.jit.unrollNodes", 8192);
 
     /**
      * {@return whether a short {@code mapAccum} is written out step by step}: its carry then stays a
