@@ -32,6 +32,11 @@ import java.util.Map;
  * and everywhere else it is read either by a sum over exactly that loop's range whose term is the
  * load alone, at a place below S, or at places no such sum reads. Places that are summed are then
  * accumulated; the other places (a cotangent of the point itself) are still stored.
+ *
+ * <p>A second rewrite ({@link #onceTerms}) takes sums whose term is any expression that reads what
+ * a loop stores only at the same iteration, and other buffers only if nothing from that loop on
+ * writes them (the products of two stored per-point arrays that a matrix's gradient sums): the loop
+ * keeps its stores and also adds the terms up, at every value of the sum's free indices.
  */
 final class Accumulate {
 
@@ -49,7 +54,9 @@ final class Accumulate {
     /** {@return the statements, with the sums of what a loop stores accumulated by that loop} @param ir the program's builder @param body its statements */
     static List<S> run(Ir.Builder ir, List<S> body) {
         var a = new Accumulate(ir, body);
-        for (int round = 0; round < MAX_ROUNDS && a.once(a.program); round++) { }
+        int round = 0;
+        while (round < MAX_ROUNDS && a.once(a.program)) round++;
+        while (round < MAX_ROUNDS && a.work <= BUDGET && a.onceTerms(a.program, new BitSet())) round++;
         return a.program;
     }
 
@@ -405,5 +412,237 @@ final class Accumulate {
         bufs.set(b.id);
         return ir.replace(e, x -> sums.contains(x) && x instanceof Ir.Reduce r && r.body instanceof Ir.Load ld
                 ? ir.load(sum, ld.ix.subst(r.v, Ix.of(0))) : null, bufs, memo);
+    }
+
+    // ---------------------------------------------------------------- sums of terms made from what a loop stores
+
+    /** At most this many partial-sum places per producing loop (eight numbers each). */
+    private static final int MAX_SLOTS = 1 << 14;
+
+    /** What a producer stores each iteration into one buffer: at {@code S·v} plus the places below S. */
+    private record Same(int stride, BitSet places) {}
+
+    /** A sum accumulated by the producer: the node, its free indices (bound where it is used), its first slot. */
+    private record Term(Ir.Reduce r, List<Var> free, int base) {}
+
+    /**
+     * Rewrites the first loop found (in list, or the blocks inside it) that produces the terms of
+     * sums later in its block: sums over its range whose term reads what it stores only in the same
+     * iteration, and otherwise only buffers that nothing from the loop on writes. The loop then also
+     * adds those terms up, in {@code Sums}' order, and the sums become loads. Its stores stay.
+     * @param outer the indices of the loops around list, fixed while it runs
+     */
+    private boolean onceTerms(List<S> list, BitSet outer) {
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Ir.Loop l)) continue;
+            List<S> done = terms(list, i, l, outer);
+            if (done != null) {
+                program = replaceBlock(program, list, done);
+                return true;
+            }
+        }
+        for (S s : list) {
+            if (!(s instanceof Ir.Loop l)) continue;
+            var o = (BitSet) outer.clone();
+            o.set(l.v().id);
+            if (onceTerms(l.body(), o)) return true;
+        }
+        return false;
+    }
+
+    /** {@return stmts with the block {@code blk} (found by identity, at any depth) replaced by {@code by}} */
+    private static List<S> replaceBlock(List<S> stmts, List<S> blk, List<S> by) {
+        if (stmts == blk) return by;
+        var out = new ArrayList<S>();
+        for (S s : stmts) out.add(s instanceof Ir.Loop l ? new Ir.Loop(l.v(), replaceBlock(l.body(), blk, by)) : s);
+        return out;
+    }
+
+    /** {@return the block with producer {@code list[i]} accumulating the terms of later sums, or null when there are none} */
+    private List<S> terms(List<S> list, int i, Ir.Loop l, BitSet outer) {
+        Var v = l.v();
+        int n = v.n;
+        var written = new BitSet();
+        Ir.writes(l, written);
+        var same = new java.util.HashMap<Integer, Same>();
+        for (int x = written.nextSetBit(0); x >= 0; x = written.nextSetBit(x + 1)) {
+            Same sm = same(l, ir.bufs.get(x));
+            if (sm != null) same.put(x, sm);
+        }
+        if (same.isEmpty()) return null;
+        var later = new BitSet();
+        for (int q = i; q < list.size(); q++) Ir.writes(list.get(q), later);
+        // the sums, in the statements after the producer
+        var found = new java.util.LinkedHashMap<Ir.Reduce, List<Var>>();
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (int q = i + 1; q < list.size(); q++) for (E root : roots(list.get(q))) sums(root, n, written, same, later, outer, seen, found);
+        if (found.isEmpty()) return null;
+        var terms = new ArrayList<Term>();
+        int slots = 0;
+        for (var f : found.entrySet()) {
+            long size = 1;
+            for (Var w : f.getValue()) size *= w.n;
+            if (slots + size > MAX_SLOTS) continue;
+            terms.add(new Term(f.getKey(), f.getValue(), slots));
+            slots += (int) size;
+        }
+        if (terms.isEmpty()) return null;
+        int k = slots, blocks = n / 8, full = blocks * 8;
+        Buf acc = ir.buf(Ir.Kind.WS, 8 * k, null), res = ir.buf(Ir.Kind.WS, k, null);
+        var out = new ArrayList<S>(list.subList(0, i));
+        Var z = ir.var(8 * k);
+        out.add(new Ir.Loop(z, List.of(new Ir.Store(acc, Ix.of(z), ir.num(0.0)))));
+        if (blocks > 0) {
+            Var blk = ir.var(blocks), lane = ir.var(8);
+            Ix at = Ix.of(blk).times(8).plus(Ix.of(lane));
+            var body = new ArrayList<>(copy(l.body(), v, at, Map.of(), null, new BitSet(), 1, null, null, false));
+            for (Term t : terms) body.add(add(t, at, acc, Ix.of(lane).times(k)));
+            out.add(new Ir.Loop(blk, List.of(new Ir.Loop(lane, body))));
+        }
+        Var q = ir.var(k);
+        E[] a = new E[8];
+        for (int j = 0; j < 8; j++) a[j] = ir.load(acc, Ix.of(q).plus(j * k));
+        E tree = ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, a[0], a[4]), ir.bin(Ir.Op.ADD, a[2], a[6])),
+                                   ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, a[1], a[5]), ir.bin(Ir.Op.ADD, a[3], a[7])));
+        out.add(new Ir.Loop(q, List.of(new Ir.Store(res, Ix.of(q), tree))));
+        if (n > full) {
+            Var t = ir.var(n - full);
+            Ix at = Ix.of(t).plus(full);
+            var body = new ArrayList<>(copy(l.body(), v, at, Map.of(), null, new BitSet(), 1, null, null, true));
+            for (Term tm : terms) body.add(add(tm, at, res, Ix.of(0)));
+            out.add(new Ir.Loop(t, body));
+        }
+        // the sums become loads of their finished values
+        var byNode = new IdentityHashMap<E, Term>();
+        for (Term t : terms) byNode.put(t.r(), t);
+        var memo = new IdentityHashMap<E, E>();
+        java.util.function.Function<E, E> at = e -> {
+            Term t = byNode.get(e);
+            return t == null ? null : ir.load(res, slot(t, t.free()));
+        };
+        for (int p = i + 1; p < list.size(); p++) out.add(mapExprs(list.get(p), e -> ir.replace(e, at, written, memo)));
+        return out;
+    }
+
+    /** {@return what producer l stores into b each iteration, or null when that is not plain stores at S·v plus places below S, none twice} */
+    private static Same same(Ir.Loop l, Buf b) {
+        Var v = l.v();
+        var stores = new ArrayList<Ir.Store>();
+        if (!producer(l.body(), v, b, stores, new ArrayList<>()) || stores.isEmpty()) return null;
+        int stride = stores.get(0).ix().coeff(v);
+        if (stride <= 0 || stride > MAX_STRIDE) return null;
+        var places = new BitSet(stride);
+        for (Ir.Store st : stores) {
+            if (st.ix().coeff(v) != stride) return null;
+            int[] ps = places(st.ix(), v, stride);
+            if (ps == null) return null;
+            for (int p : ps) { if (places.get(p)) return null; places.set(p); }
+        }
+        return new Same(stride, places);
+    }
+
+    /** Collects the sums below e that the producer can accumulate, with their free indices. */
+    private void sums(E e, int n, BitSet written, Map<Integer, Same> same, BitSet later, BitSet outer,
+                      java.util.Set<E> seen, Map<Ir.Reduce, List<Var>> found) {
+        if (!e.reads.intersects(written) || !seen.add(e) || ++work > BUDGET) return;
+        if (e instanceof Ir.Reduce r && r.op == Ir.Red.SUM && r.v.n == n && accumulable(r, written, same, later)) {
+            var free = new ArrayList<Var>();
+            collectFree(r, outer, free);
+            found.put(r, free);
+            return;
+        }
+        for (E k : e.kids()) sums(k, n, written, same, later, outer, seen, found);
+    }
+
+    /** Whether r's term reads the producer's buffers only at the same iteration, and other buffers nothing from the producer on writes. */
+    private boolean accumulable(Ir.Reduce r, BitSet written, Map<Integer, Same> same, BitSet later) {
+        var stack = new ArrayList<E>(List.of(r.body));
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!seen.add(e)) continue;
+            if (++work > BUDGET) return false;
+            if (e instanceof Ir.Load ld) {
+                if (written.get(ld.b.id)) {
+                    Same sm = same.get(ld.b.id);
+                    if (sm == null || ld.ix.coeff(r.v) != sm.stride()) return false;
+                    int[] ps = places(ld.ix, r.v, sm.stride());
+                    if (ps == null) return false;
+                    for (int p : ps) if (!sm.places().get(p)) return false;
+                } else if (later.get(ld.b.id)) return false;
+            }
+            stack.addAll(e.kids());
+        }
+        return r.body.reads.intersects(written);
+    }
+
+    /** The indices r depends on that are neither its own nor fixed around the block, in the order of their ids. */
+    private static void collectFree(Ir.Reduce r, BitSet outer, List<Var> into) {
+        var ids = (BitSet) r.vars.clone();
+        ids.andNot(outer);
+        var stack = new ArrayList<E>(List.of(r.body));
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var byId = new java.util.TreeMap<Integer, Var>();
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!seen.add(e)) continue;
+            List<Ir.Term> ts = e instanceof Ir.Load ld ? ld.ix.terms() : e instanceof Ir.Pos p ? p.ix.terms() : List.of();
+            for (Ir.Term t : ts) if (ids.get(t.v().id)) byId.put(t.v().id, t.v());
+            stack.addAll(e.kids());
+        }
+        into.addAll(byId.values());
+    }
+
+    /** {@return a term's place among the slots, at the given values of its free indices} */
+    private static Ix slot(Term t, List<Var> at) {
+        Ix ix = Ix.of(t.base());
+        int stride = 1;
+        for (int j = at.size() - 1; j >= 0; j--) {
+            ix = ix.plus(Ix.of(at.get(j)).times(stride));
+            stride *= t.free().get(j).n;
+        }
+        return ix;
+    }
+
+    /** {@return the statements adding the term of t at {@code v = at} into {@code into[off + slot]}, one loop per free index} */
+    private S add(Term t, Ix at, Buf into, Ix off) {
+        var fresh = new ArrayList<Var>();
+        E e = ir.subst(t.r().body, t.r().v, at);
+        for (Var f : t.free()) {
+            Var g = ir.var(f.n);
+            fresh.add(g);
+            e = ir.subst(e, f, Ix.of(g));
+        }
+        Ix place = off.plus(slot(t, fresh));
+        S s = new Ir.Store(into, place, ir.bin(Ir.Op.ADD, ir.load(into, place), e));
+        for (int j = fresh.size() - 1; j >= 0; j--) s = new Ir.Loop(fresh.get(j), List.of(s));
+        return s;
+    }
+
+    /** {@return the expressions a statement evaluates directly (not those of the statements inside it)} */
+    private static List<E> roots(S s) {
+        var out = new ArrayList<E>();
+        switch (s) {
+            case Ir.Store st -> out.add(st.e());
+            case Ir.Loop l -> { for (S t : l.body()) out.addAll(roots(t)); }
+            case Ir.If f -> { out.add(f.t()); for (S t : f.yes()) out.addAll(roots(t)); for (S t : f.no()) out.addAll(roots(t)); }
+            case Ir.While w -> { out.add(w.t()); for (S t : w.test()) out.addAll(roots(t)); for (S t : w.body()) out.addAll(roots(t)); }
+            case Ir.Call c -> { }
+            case Ir.Copy c -> { }
+        }
+        return out;
+    }
+
+    /** {@return s with every expression in it mapped} */
+    private static S mapExprs(S s, java.util.function.UnaryOperator<E> f) {
+        return switch (s) {
+            case Ir.Store st -> new Ir.Store(st.b(), st.ix(), f.apply(st.e()));
+            case Ir.Loop l -> new Ir.Loop(l.v(), l.body().stream().map(t -> mapExprs(t, f)).toList());
+            case Ir.If i -> new Ir.If(f.apply(i.t()), i.yes().stream().map(t -> mapExprs(t, f)).toList(), i.no().stream().map(t -> mapExprs(t, f)).toList());
+            case Ir.While w -> new Ir.While(w.test().stream().map(t -> mapExprs(t, f)).toList(), f.apply(w.t()),
+                    w.body().stream().map(t -> mapExprs(t, f)).toList(), w.max(), w.what());
+            case Ir.Call c -> c;
+            case Ir.Copy c -> c;
+        };
     }
 }
