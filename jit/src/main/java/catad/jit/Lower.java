@@ -355,7 +355,26 @@ final class Lower {
             case Prog.Iterate i -> false;
             case Prog.While w -> false;
             case Prog.MapAccum m -> false;
-            default -> true;
+            case Prog.Id x -> true;
+            case Prog.Exl x -> true;
+            case Prog.Exr x -> true;
+            case Prog.Dup x -> true;
+            case Prog.Bang x -> true;
+            case Prog.Inl x -> true;
+            case Prog.Inr x -> true;
+            case Prog.Jam x -> true;
+            case Prog.Const x -> true;
+            case Prog.Zero x -> true;
+            case Prog.Scale x -> true;
+            case Prog.Prim x -> true;
+            case Prog.Ex x -> true;
+            case Prog.In x -> true;
+            case Prog.Repl x -> true;
+            case Prog.Sum x -> true;
+            case Prog.Zip x -> true;
+            case Prog.Unzip x -> true;
+            case Prog.Reshape x -> true;
+            case Prog.Transpose x -> true;
         };
     }
 
