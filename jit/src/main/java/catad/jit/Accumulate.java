@@ -61,9 +61,9 @@ final class Accumulate {
         for (S s : list) {
             if (!(s instanceof Ir.Loop l)) continue;
             for (Buf b : stored(l)) {
-                List<S> done = rewrite(l, b);
+                Rewrite done = rewrite(l, b);
                 if (done == null) continue;
-                program = replaceSums(splice(program, l, done), b);
+                program = replaceSums(splice(program, l, done.stmts()), b, done.sum());
                 return true;
             }
             if (once(l.body())) return true;
@@ -109,7 +109,7 @@ final class Accumulate {
      * {@return the statements replacing producer l, accumulating the sums of b, or null when the
      * pattern does not hold}
      */
-    private List<S> rewrite(Ir.Loop l, Buf b) {
+    private Rewrite rewrite(Ir.Loop l, Buf b) {
         Var v = l.v();
         int n = v.n;
         // the producer: plain stores at S·v + a place below S
@@ -289,20 +289,19 @@ final class Accumulate {
 
     // ---------------------------------------------------------------- the rewrite
 
-    /** The buffer the finished sums are in, per rewritten buffer. */
-    private final Map<Integer, Buf> results = new java.util.HashMap<>();
+    /** A producer rewritten: the statements replacing it, and the buffer its finished sums are in. @param stmts the statements @param sum the buffer */
+    private record Rewrite(List<S> stmts, Buf sum) {}
 
     /**
      * {@return the statements replacing the producer}: zeroing eight partial sums per place, the
      * loop over full blocks of eight adding each point's terms to its partial sums, the tree that
      * combines them, and the points of the last block added in order
      */
-    private List<S> accumulate(Ir.Loop l, Buf b, int stride, BitSet summed) {
+    private Rewrite accumulate(Ir.Loop l, Buf b, int stride, BitSet summed) {
         Var v = l.v();
         int n = v.n, blocks = n / 8, full = blocks * 8;
         Buf acc = ir.buf(Ir.Kind.WS, 8 * stride, null);
         Buf sum = ir.buf(Ir.Kind.WS, stride, null);
-        results.put(b.id, sum);
         var out = new ArrayList<S>();
         Var z = ir.var(8 * stride);
         out.add(new Ir.Loop(z, List.of(new Ir.Store(acc, Ix.of(z), ir.num(0.0)))));
@@ -315,15 +314,13 @@ final class Accumulate {
         Var q = ir.var(stride);
         E[] a = new E[8];
         for (int k = 0; k < 8; k++) a[k] = ir.load(acc, Ix.of(q).plus(k * stride));
-        E tree = ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, a[0], a[4]), ir.bin(Ir.Op.ADD, a[2], a[6])),
-                                   ir.bin(Ir.Op.ADD, ir.bin(Ir.Op.ADD, a[1], a[5]), ir.bin(Ir.Op.ADD, a[3], a[7])));
-        out.add(new Ir.Loop(q, List.of(new Ir.Store(sum, Ix.of(q), tree))));
+        out.add(new Ir.Loop(q, List.of(new Ir.Store(sum, Ix.of(q), ir.combined(a)))));
         if (n > full) {
             Var t = ir.var(n - full);
             List<S> body = copy(l.body(), v, Ix.of(t).plus(full), Map.of(), b, summed, stride, sum, null, true);
             out.add(new Ir.Loop(t, body));
         }
-        return out;
+        return new Rewrite(out, sum);
     }
 
     /**
@@ -379,8 +376,7 @@ final class Accumulate {
     }
 
     /** {@return the statements with every recorded sum over b replaced by a load of its finished value} */
-    private List<S> replaceSums(List<S> stmts, Buf b) {
-        Buf sum = results.get(b.id);
+    private List<S> replaceSums(List<S> stmts, Buf b, Buf sum) {
         var memo = new IdentityHashMap<E, E>();
         var out = new ArrayList<S>();
         for (S s : stmts) out.add(replace(s, b, sum, memo));
@@ -395,7 +391,8 @@ final class Accumulate {
                     i.no().stream().map(t -> replace(t, b, sum, memo)).toList());
             case Ir.While w -> new Ir.While(w.test().stream().map(t -> replace(t, b, sum, memo)).toList(), replace(w.t(), b, sum, memo),
                     w.body().stream().map(t -> replace(t, b, sum, memo)).toList(), w.max(), w.what());
-            default -> s;
+            case Ir.Call c -> c;
+            case Ir.Copy c -> c;
         };
     }
 

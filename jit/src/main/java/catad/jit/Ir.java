@@ -363,11 +363,16 @@ final class Ir {
                 var a = new E[8];
                 java.util.Arrays.fill(a, num(0.0));
                 for (int j = 0; j < full; j++) a[j % 8] = bin(Op.ADD, a[j % 8], subst(body, v, Ix.of(j)));
-                s = bin(Op.ADD, bin(Op.ADD, bin(Op.ADD, a[0], a[4]), bin(Op.ADD, a[2], a[6])),
-                                bin(Op.ADD, bin(Op.ADD, a[1], a[5]), bin(Op.ADD, a[3], a[7])));
+                s = combined(a);
             }
             for (int j = full; j < n; j++) s = bin(Op.ADD, s, subst(body, v, Ix.of(j)));
             return s;
+        }
+
+        /** {@return the eight partial sums of {@link catad.dsl.Sums} combined by its tree: ((a0+a4)+(a2+a6))+((a1+a5)+(a3+a7))} @param a the partial sums */
+        E combined(E[] a) {
+            return bin(Op.ADD, bin(Op.ADD, bin(Op.ADD, a[0], a[4]), bin(Op.ADD, a[2], a[6])),
+                               bin(Op.ADD, bin(Op.ADD, a[1], a[5]), bin(Op.ADD, a[3], a[7])));
         }
 
         E sel(E t, E a, E b) {
