@@ -17,6 +17,8 @@ final class Compiler {
     private static final System.Logger LOG = System.getLogger("catad.jit");
     private static volatile boolean warnedTooBig;
     /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
+    /** {@code -Dcatad.jit.forward=false} turns off reading stored values from where they were made ({@link Forward}), for comparison. */
+    private static final boolean FORWARD = !"false".equals(System.getProperty("catad.jit.forward"));
     private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
     /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
     private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
@@ -27,6 +29,7 @@ final class Compiler {
         if (options.vectorize()) Vectors.tellOnce();
         Lower lo = Deep.run("jit", () -> {
             var l = new Lower(f);
+            if (FORWARD) l.body = Forward.run(l.ir, l.body);
             if (SHARE) l.body = Share.run(l.ir, l.body);
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));

@@ -264,6 +264,16 @@ final class Emit {
         return last;
     }
 
+    /** After a store to {@code b[ix]}, values that may have read that place are stale; a store at a constant place leaves the values of b's other places. */
+    private void written(Buf b, Ir.Ix ix) {
+        if (!ix.isConst()) { written(b); return; }
+        if (cachedReads.get(b.id)) for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> Ir.readsPlace(e, b, ix));
+        if (spilledReads.get(b.id) && spilled.keySet().removeIf(e -> Ir.readsPlace(e, b, ix))) {
+            spilledReads.clear();
+            for (E e : spilled.keySet()) spilledReads.or(e.reads);
+        }
+    }
+
     /** After a write to b, values read from b before it are stale. */
     private void written(Buf b) {
         if (cachedReads.get(b.id)) for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
@@ -488,10 +498,12 @@ final class Emit {
                 index(st.b(), st.ix());
                 push(st.e(), v);
                 cb.dastore();
-                written(st.b());
+                written(st.b(), st.ix());
             }
             case Ir.Loop l when scope.up == null && outlines(l) -> outline(l);
             case Ir.Loop l -> {
+                // a value cached before the loop from a buffer the loop writes is stale from its second step on
+                forgetWritesOf(List.of(s));
                 hoist(l.body());
                 if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " of " + l.body().size() + " statements ("
                         + l.body().stream().map(t -> t.getClass().getSimpleName()).toList() + "): "
@@ -577,6 +589,7 @@ final class Emit {
      * the same way, and are forgotten when the loop ends.
      */
     private void outline(Ir.Loop l) {
+        forgetWritesOf(List.of(l));   // as for a loop written inline: stale from the second step on
         hoistOutlined(l);
         spillWhatTheBodyReads(l);
         var vars = boundVars();
@@ -740,6 +753,7 @@ final class Emit {
     }
 
     private void whileLoop(Ir.While w) {
+        forgetWritesOf(List.of(w));   // as for a counted loop: stale from the second step on
         hoist(w.test(), List.of(w.t()), w.body());
         int it = cb.allocateLocal(TypeKind.INT);
         cb.iconst_0();

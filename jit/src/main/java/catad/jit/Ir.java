@@ -245,6 +245,18 @@ final class Ir {
     /** {@code to[toOff + i] = from[fromOff + i]} for {@code i < n}: a loop-carried state moves. */
     record Copy(Buf from, Ix fromOff, Buf to, Ix toOff, int n) implements S {}
 
+    /** {@return whether e may read {@code b[ix]}, ix constant: it loads b there, or at a place that is not constant} */
+    static boolean readsPlace(E e, Buf b, Ix ix) {
+        return e.reads.get(b.id) && readsPlace(e, b, ix, new IdentityHashMap<>());
+    }
+
+    private static boolean readsPlace(E e, Buf b, Ix ix, Map<E, Boolean> seen) {
+        if (!e.reads.get(b.id) || seen.put(e, Boolean.TRUE) != null) return false;
+        if (e instanceof Load l) return l.b == b && (!l.ix.isConst() || l.ix.equals(ix));
+        for (E kid : e.kids()) if (readsPlace(kid, b, ix, seen)) return true;
+        return false;
+    }
+
     /** Adds to {@code into} the buffers s writes, anywhere inside it. @param s a statement @param into the set */
     static void writes(S s, BitSet into) {
         switch (s) {
@@ -309,7 +321,28 @@ final class Ir {
 
         E un(Primitive.Unary p, E a) {
             if (a instanceof Num n) return num(p.apply(n.v));
+            if (p == catad.dsl.Prims.SIGMOID) return sigmoid(a);
+            // |−x| = |x|, bit for bit (abs clears the sign bit; −1·x only flips it)
+            if (p == catad.dsl.Prims.ABS && negated(a) != null) return un(p, negated(a));
             return interned.computeIfAbsent(new UnKey(p, a), k -> new Un(ids++, p, a));
+        }
+
+        /**
+         * {@return {@code sigmoid x} written out as {@code Prims.sigmoid} computes it}: {@code 1 / (1 + e)}
+         * for {@code x ≥ 0} and {@code e / (1 + e)} otherwise, where e is {@code exp(-x)} in the first
+         * case and {@code exp(x)} in the second, both {@code exp(-|x|)}. Written out, the one
+         * exponential is shared: {@code sigmoid' x = sigmoid x · sigmoid (-x)} costs one {@code exp}
+         * and two divisions instead of two calls with an {@code exp} each.
+         */
+        private E sigmoid(E x) {
+            E e = un(catad.dsl.Prims.EXP, bin(Op.MUL, num(-1), un(catad.dsl.Prims.ABS, x)));
+            E minusX = negated(x) != null ? negated(x) : bin(Op.MUL, num(-1), x);   // −x > 0 exactly when x < 0
+            return prim2(catad.dsl.Prims.DIV, sel(minusX, e, num(1)), bin(Op.ADD, num(1), e));
+        }
+
+        /** {@return y when e is {@code −1 · y} (how {@code neg} lowers), else null} */
+        private static E negated(E e) {
+            return e instanceof Bin b && b.op == Op.MUL && b.a instanceof Num n && n.v == -1 ? b.b : null;
         }
 
         E bin(Op op, E a, E b) {
