@@ -637,6 +637,33 @@ final class Lower {
     /** Arrays of at most this many numbers are written without a loop. */
     static final int SHORT_ARRAY = 16;
 
+    /** Arrays of at most this many rows (of at most {@link #ONE_HOT_NUMBERS} numbers in all) whose element depends on its index as a number are written without a loop. */
+    static final int ONE_HOT_ROWS = 8;
+    static final int ONE_HOT_NUMBERS = 256;
+
+    /** {@return whether x uses the index v as a number ({@code Pos}: a one-hot's test), not only to address memory} */
+    private static boolean onIndex(Val x, Var v) {
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<Val>(List.of(x));
+        while (!stack.isEmpty()) {
+            switch (stack.removeLast()) {
+                case Num n -> { if (usesPos(n.e(), v, seen)) return true; }
+                case Pair p -> { stack.add(p.l()); stack.add(p.r()); }
+                case Arr a -> stack.add(a.elem());
+                case Unit u -> { }
+                case Mem m -> { }
+            }
+        }
+        return false;
+    }
+
+    private static boolean usesPos(E e, Var v, java.util.Set<E> seen) {
+        if (!e.vars.get(v.id) || !seen.add(e)) return false;
+        if (e instanceof Ir.Pos q) return q.ix.coeff(v) != 0;
+        for (E k : e.kids()) if (usesPos(k, v, seen)) return true;
+        return false;
+    }
+
     /** Appends to {@code into} the statements writing x (of shape s) to {@code b[off …]}. */
     private void storeInto(List<S> into, Val x, Buf b, Ix off, Shape s) {
         if (s.dim() == 0) return;
@@ -657,8 +684,10 @@ final class Lower {
             }
             case Shape.Arr(int n, Shape e) -> {
                 var a = (Arr) x;
-                if ((long) n * e.dim() <= SHORT_ARRAY) {
-                    // a short array is written element by element: no loop, constant indices
+                if ((long) n * e.dim() <= SHORT_ARRAY || n <= ONE_HOT_ROWS && (long) n * e.dim() <= ONE_HOT_NUMBERS && onIndex(a.elem(), a.v())) {
+                    // a short array is written element by element: no loop, constant indices; so is an
+                    // array of a few rows whose element tests its own index (a sum of one-hot rows, the
+                    // cotangent of w when a program reads w.at(0), w.at(1), …): the tests fold away
                     for (int c = 0; c < n; c++) storeInto(into, subst(a.elem(), a.v(), Ix.of(c)), b, off.plus(c * e.dim()), e);
                     return;
                 }
