@@ -6,7 +6,8 @@ import catad.dsl.Prog;
 import catad.interpreter.Deep;
 
 /**
- * Compiles one program: lowering ({@link Lower}), sharing between loops ({@link Share}), sums
+ * Compiles one program: lowering ({@link Lower}), stored values read from where they were made
+ * ({@link Forward}), sharing between loops ({@link Share}), sums
  * accumulated where their terms are made ({@link Accumulate}), then code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
@@ -16,9 +17,9 @@ final class Compiler {
 
     private static final System.Logger LOG = System.getLogger("catad.jit");
     private static volatile boolean warnedTooBig;
-    /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
     /** {@code -Dcatad.jit.forward=false} turns off reading stored values from where they were made ({@link Forward}), for comparison. */
     private static final boolean FORWARD = !"false".equals(System.getProperty("catad.jit.forward"));
+    /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
     private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
     /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
     private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
