@@ -264,16 +264,6 @@ final class Emit {
         return last;
     }
 
-    /** After a store to {@code b[ix]}, values that may have read that place are stale; a store at a constant place leaves the values of b's other places. */
-    private void written(Buf b, Ir.Ix ix) {
-        if (!ix.isConst()) { written(b); return; }
-        if (cachedReads.get(b.id)) for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> Ir.readsPlace(e, b, ix));
-        if (spilledReads.get(b.id) && spilled.keySet().removeIf(e -> Ir.readsPlace(e, b, ix))) {
-            spilledReads.clear();
-            for (E e : spilled.keySet()) spilledReads.or(e.reads);
-        }
-    }
-
     /** After a write to b, values read from b before it are stale. */
     private void written(Buf b) {
         if (cachedReads.get(b.id)) for (Scope s = scope; s != null; s = s.up) s.slots.keySet().removeIf(e -> e.reads.get(b.id));
@@ -498,7 +488,7 @@ final class Emit {
                 index(st.b(), st.ix());
                 push(st.e(), v);
                 cb.dastore();
-                written(st.b(), st.ix());
+                written(st.b());
             }
             case Ir.Loop l when scope.up == null && outlines(l) -> outline(l);
             case Ir.Loop l -> {
