@@ -106,10 +106,22 @@ final class Forward {
             for (Place p : rs) {
                 E e = get(p.b(), p.ix());
                 if (e == null || !e.reads.get(b.id)) continue;
-                if (ix != null && ix.isConst() && !Ir.readsPlace(e, b, ix)) { kept.add(p); continue; }
+                if (ix != null && ix.isConst() && !readsPlace(e, b, ix)) { kept.add(p); continue; }
                 remove(p.b(), p.ix());
             }
             if (kept.isEmpty()) readers.remove(b.id); else readers.put(b.id, kept);
+        }
+
+        /** {@return whether e may read {@code b[ix]}, ix constant: it loads b there, or at a place that is not constant} */
+        private static boolean readsPlace(E e, Buf b, Ix ix) {
+            return e.reads.get(b.id) && readsPlace(e, b, ix, new IdentityHashMap<>());
+        }
+
+        private static boolean readsPlace(E e, Buf b, Ix ix, Map<E, Boolean> seen) {
+            if (!e.reads.get(b.id) || seen.put(e, Boolean.TRUE) != null) return false;
+            if (e instanceof Ir.Load l) return l.b == b && (!l.ix.isConst() || l.ix.equals(ix));
+            for (E kid : e.kids()) if (readsPlace(kid, b, ix, seen)) return true;
+            return false;
         }
 
         /** Forgets what a write of the buffers in w (anywhere in them) makes stale. @param bs every buffer */
@@ -209,22 +221,11 @@ final class Forward {
         E r;
         Place p = cheap ? null : k.holder.get(e);
         if (p != null) r = ir.load(p.b(), p.ix());
-        else r = switch (e) {
-            case Ir.Load l -> {
-                E v = k.get(l.b, l.ix);
-                if (v == null) yield l;
-                if (cheap(v)) yield v;
-                Place h = k.holder.get(v);
-                yield h == null ? l : ir.load(h.b(), h.ix());
-            }
-            case Ir.Num n -> n;
-            case Ir.Pos q -> q;
-            case Ir.Un u -> ir.un(u.p, read(u.a, k, memo));
-            case Ir.Bin b -> ir.bin(b.op, read(b.a, k, memo), read(b.b, k, memo));
-            case Ir.Prim2 b -> ir.prim2(b.p, read(b.a, k, memo), read(b.b, k, memo));
-            case Ir.Reduce x -> ir.reduce(x.op, x.v, read(x.body, k, memo));
-            case Ir.Sel x -> ir.sel(read(x.t, k, memo), read(x.a, k, memo), read(x.b, k, memo));
-        };
+        else if (e instanceof Ir.Load l) {
+            E v = k.get(l.b, l.ix);
+            Place h = v == null || cheap(v) ? null : k.holder.get(v);
+            r = v == null ? l : cheap(v) ? v : h == null ? l : ir.load(h.b(), h.ix());
+        } else r = ir.rebuilt(e, x -> read(x, k, memo));
         if (r != e && !cheap(r)) {
             // rebuilt from forwarded parts, it may be a value a place holds
             Place q = k.holder.get(r);

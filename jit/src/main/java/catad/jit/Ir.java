@@ -245,18 +245,6 @@ final class Ir {
     /** {@code to[toOff + i] = from[fromOff + i]} for {@code i < n}: a loop-carried state moves. */
     record Copy(Buf from, Ix fromOff, Buf to, Ix toOff, int n) implements S {}
 
-    /** {@return whether e may read {@code b[ix]}, ix constant: it loads b there, or at a place that is not constant} */
-    static boolean readsPlace(E e, Buf b, Ix ix) {
-        return e.reads.get(b.id) && readsPlace(e, b, ix, new IdentityHashMap<>());
-    }
-
-    private static boolean readsPlace(E e, Buf b, Ix ix, Map<E, Boolean> seen) {
-        if (!e.reads.get(b.id) || seen.put(e, Boolean.TRUE) != null) return false;
-        if (e instanceof Load l) return l.b == b && (!l.ix.isConst() || l.ix.equals(ix));
-        for (E kid : e.kids()) if (readsPlace(kid, b, ix, seen)) return true;
-        return false;
-    }
-
     /** Adds to {@code into} the buffers s writes, anywhere inside it. @param s a statement @param into the set */
     static void writes(S s, BitSet into) {
         switch (s) {
@@ -425,18 +413,7 @@ final class Ir {
             E done = memo.get(e);
             if (done != null) return done;
             E r = at.apply(e);
-            if (r == null) {
-                r = switch (e) {
-                    case Un u -> un(u.p, replace(u.a, at, bufs, memo));
-                    case Bin x -> bin(x.op, replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
-                    case Prim2 x -> prim2(x.p, replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
-                    case Reduce x -> reduce(x.op, x.v, replace(x.body, at, bufs, memo));
-                    case Sel x -> sel(replace(x.t, at, bufs, memo), replace(x.a, at, bufs, memo), replace(x.b, at, bufs, memo));
-                    case Num n -> n;
-                    case Load l -> l;
-                    case Pos q -> q;
-                };
-            }
+            if (r == null) r = rebuilt(e, k -> replace(k, at, bufs, memo));
             memo.put(e, r);
             return r;
         }
@@ -452,17 +429,31 @@ final class Ir {
             E done = memo.get(e);
             if (done != null) return done;
             E r = switch (e) {
-                case Num n -> n;
                 case Load l -> load(l.b, l.ix.subst(v, by));
                 case Pos q -> pos(q.ix.subst(v, by));
-                case Un u -> un(u.p, subst(u.a, v, by, memo));
-                case Bin b -> bin(b.op, subst(b.a, v, by, memo), subst(b.b, v, by, memo));
-                case Prim2 p -> prim2(p.p, subst(p.a, v, by, memo), subst(p.b, v, by, memo));
-                case Reduce rd -> reduce(rd.op, rd.v, subst(rd.body, v, by, memo));
-                case Sel s -> sel(subst(s.t, v, by, memo), subst(s.a, v, by, memo), subst(s.b, v, by, memo));
+                case Num n -> n;
+                case Un u -> rebuilt(u, k -> subst(k, v, by, memo));
+                case Bin b -> rebuilt(b, k -> subst(k, v, by, memo));
+                case Prim2 p -> rebuilt(p, k -> subst(k, v, by, memo));
+                case Reduce rd -> rebuilt(rd, k -> subst(k, v, by, memo));
+                case Sel x -> rebuilt(x, k -> subst(k, v, by, memo));
             };
             memo.put(e, r);
             return r;
+        }
+
+        /** {@return e built again from its operands mapped by {@code kid} (a leaf as it is); folds and sharing apply to the result} */
+        E rebuilt(E e, java.util.function.UnaryOperator<E> kid) {
+            return switch (e) {
+                case Un u -> un(u.p, kid.apply(u.a));
+                case Bin x -> bin(x.op, kid.apply(x.a), kid.apply(x.b));
+                case Prim2 x -> prim2(x.p, kid.apply(x.a), kid.apply(x.b));
+                case Reduce x -> reduce(x.op, x.v, kid.apply(x.body));
+                case Sel x -> sel(kid.apply(x.t), kid.apply(x.a), kid.apply(x.b));
+                case Num n -> n;
+                case Load l -> l;
+                case Pos q -> q;
+            };
         }
     }
 
