@@ -14,11 +14,14 @@ import java.util.Map;
  * Rewrites a program with the laws so derivative programs stay small: {@code id ∘ f → f},
  * {@code exl ∘ (f △ g) → f}, {@code (f × g) ∘ (h × k) → (f∘h) × (g∘k)}, zero propagation
  * ({@code L ∘ zero → zero} for linear L, {@code mul ∘ (zero △ g) → zero}, {@code jam ∘ (f × zero) → f ∘ exl}),
+ * sums of pairs added part by part, so that the zero parts of injections add nothing
+ * ({@code jam ∘ ((p △ q) × inr) → p ∘ exl △ jam ∘ (q × id)}),
  * constant folding, {@code map g ∘ map f → map (g ∘ f)}, and sharing of common sub-programs
  * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}).
  *
- * <p>The result computes the same function. One caveat, as with JAX's symbolic zeros: where a zero
- * meets a NaN or infinity ({@code 0 · NaN}), the simplified program gives 0.
+ * <p>The result computes the same function. Two caveats, as with JAX's symbolic zeros: where a zero
+ * meets a NaN or infinity ({@code 0 · NaN}), the simplified program gives 0; and an addition of a
+ * zero that is left out ({@code x + 0}) no longer turns {@code -0} into {@code +0}.
  */
 public final class Simplify {
     private Simplify() {}
@@ -244,6 +247,7 @@ public final class Simplify {
                     return List.of(cross(allButLast(c.f()), allButLast(c.g())), jam(ia.a()), a);
                 if (a instanceof Prog.Inr ia && b instanceof Prog.Inr)
                     return List.of(cross(allButLast(c.f()), allButLast(c.g())), jam(ia.b()), a);
+                if (y.cod() instanceof Shape.Pair pp && (makesPair(a) || makesPair(b))) return byParts(c, pp);
             }
             if (y instanceof Prog.Prim p && p.p().equals(Prims.MUL)) {
                 if (c.f() instanceof Prog.Zero || c.g() instanceof Prog.Zero) return List.of(zero(c.dom(), Shape.R));
@@ -264,6 +268,54 @@ public final class Simplify {
             if (y instanceof Prog.Map b) return List.of(map(a.n(), once(compose(b.f(), a.f()))));
         }
         return null;
+    }
+
+    /** {@return whether a step builds a pair whose parts are visible: {@code f × g}, {@code inl}, {@code inr}} */
+    private static boolean makesPair(Prog step) {
+        return step instanceof Prog.Cross || step instanceof Prog.Inl || step instanceof Prog.Inr;
+    }
+
+    /**
+     * {@code jam ∘ (F × G)} on pairs, added part by part: {@code jam} of pairs is {@code (jam ∘ (F₁ × G₁))
+     * △ (jam ∘ (F₂ × G₂))}, where a side ending in {@code p × q} has parts {@code p ∘ exl} and {@code q ∘
+     * exr} of what comes before, {@code inl} has parts {@code id} and {@code zero}, and any other side
+     * {@code exl} and {@code exr} of its result. A zero part then drops its addition ({@code jam ∘ (f ×
+     * zero) → f ∘ exl}), and the parts' own pairs are added part by part in turn. When what comes before
+     * the last steps only moves values ({@link #movesOnly}) it is written into both parts, so that an
+     * injection there is seen too; otherwise it is computed once, before a {@code dup}.
+     */
+    private static List<Prog> byParts(Prog.Cross c, Shape.Pair pp) {
+        Prog a = last(c.f()), b = last(c.g());
+        Prog f1 = makesPair(a) ? allButLast(c.f()) : c.f(), g1 = makesPair(b) ? allButLast(c.g()) : c.g();
+        Prog fa = makesPair(a) ? a : id(a.cod()), gb = makesPair(b) ? b : id(b.cod());
+        Shape l = pp.left(), r = pp.right();
+        if (!(movesOnly(f1) && movesOnly(g1))) return null;
+        return List.of(dup(c.dom()), cross(
+                pipe(cross(pipe(f1, part(fa, false)), pipe(g1, part(gb, false))), jam(l)),
+                pipe(cross(pipe(f1, part(fa, true)), pipe(g1, part(gb, true))), jam(r))));
+    }
+
+    /** {@return the left or right part of what {@code step} (a pair maker, or {@code id} of a pair) makes, as a program of its input} */
+    private static Prog part(Prog step, boolean right) {
+        if (step instanceof Prog.Cross x) {
+            Shape l = x.f().dom(), r = x.g().dom();
+            return right ? pipe(exr(l, r), x.g()) : pipe(exl(l, r), x.f());
+        }
+        if (step instanceof Prog.Inl i) return right ? zero(i.a(), i.b()) : id(i.a());
+        if (step instanceof Prog.Inr i) return right ? id(i.b()) : zero(i.b(), i.a());
+        Shape.Pair p = (Shape.Pair) step.cod();
+        return right ? exr(p.left(), p.right()) : exl(p.left(), p.right());
+    }
+
+    /** {@return whether a program only moves, copies or pads values: projections, dup, injections, zeros and crosses of such} */
+    private static boolean movesOnly(Prog p) {
+        for (Prog s : p.steps()) {
+            boolean moves = s instanceof Prog.Id || s instanceof Prog.Exl || s instanceof Prog.Exr || s instanceof Prog.Dup
+                    || s instanceof Prog.Inl || s instanceof Prog.Inr || s instanceof Prog.Zero
+                    || s instanceof Prog.Cross x && movesOnly(x.f()) && movesOnly(x.g());
+            if (!moves) return false;
+        }
+        return true;
     }
 
     private static boolean isOne(Prog p) {

@@ -45,6 +45,8 @@ class SimplifyTest {
                 new Rule("cross after cross", compose(cross(exp, tanh), cross(sin, cos))),
                 new Rule("jam of f and zero", compose(jam(R), cross(sin, zero(R, R)))),
                 new Rule("jam of zero and g", compose(jam(R), cross(zero(R, R), cos))),
+                new Rule("jam of pairs by parts: inl and a fork with a zero", compose(mul, jam(RR), cross(inl(R, R), fork(zero(R, R), id(R))))),
+                new Rule("jam of pairs by parts: inl and a pair", compose(sin, exr(R, R), jam(RR), cross(inl(R, R), id(RR)))),
                 new Rule("mul by zero on the left", compose(mul, cross(zero(R, R), sin))),
                 new Rule("mul by zero on the right", compose(mul, cross(sin, zero(R, R)))),
                 new Rule("mul by one on the left", compose(mul, cross(constant(R, 1), sin))),

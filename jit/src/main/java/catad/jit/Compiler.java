@@ -7,7 +7,7 @@ import catad.interpreter.Deep;
 
 /**
  * Compiles one program: lowering ({@link Lower}), stored values read from where they were made
- * ({@link Forward}), sharing between loops ({@link Share}), sums
+ * ({@link Forward}), a backward loop's expensive values taped by its forward loop ({@link Tape}), sharing between loops ({@link Share}), sums
  * accumulated where their terms are made ({@link Accumulate}), then code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
@@ -22,6 +22,9 @@ final class Compiler {
     /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
     private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
     /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
+    /** {@code -Dcatad.jit.tape=false} turns off keeping a forward loop's expensive values for its backward loop ({@link Tape}), for comparison. */
+    private static final boolean TAPE = !"false".equals(System.getProperty("catad.jit.tape"));
+
     private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
 
     static Kernel compile(Prog f, Jit.Options options) {
@@ -31,6 +34,7 @@ final class Compiler {
         Lower lo = Deep.run("jit", () -> {
             var l = new Lower(f);
             if (FORWARD) l.body = Forward.run(l.ir, l.body);
+            if (TAPE) l.body = Tape.run(l.ir, l.body);
             if (SHARE) l.body = Share.run(l.ir, l.body);
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));

@@ -236,7 +236,7 @@ final class Forward {
     }
 
     /** {@return whether e is arithmetic on loads and constants, small enough to compute again where it is read} */
-    private static boolean cheap(E e) {
+    static boolean cheap(E e) {
         if (e.weight > CHEAP) return false;
         return switch (e) {
             case Ir.Num n -> true;
