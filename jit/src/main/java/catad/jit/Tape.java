@@ -190,7 +190,7 @@ final class Tape {
                     case Ir.Prim2 x -> join(step(x.a), step(x.b));
                     case Ir.Sel x -> join(join(step(x.t), step(x.a)), step(x.b));
                 };
-                if (r != null && r.sign() != 0 && !inRange(r, f.v().n, b.v().n)) r = null;
+                if (r != null && r.sign() != 0 && !oneToOne(r, f.v().n, b.v().n)) r = null;
                 steps.put(e, r);
                 return r;
             }
@@ -231,7 +231,8 @@ final class Tape {
         };
 
         var maps = new java.util.HashSet<Step>();
-        for (S x : b.body()) if (x instanceof Ir.Store st) collect(st.e(), walker::step, maps, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        var met = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (S x : b.body()) if (x instanceof Ir.Store st) collect(st.e(), walker::step, maps, met);
         maps.remove(FIXED);
         maps.remove(ANY);
         if (maps.size() != 1) return false;
@@ -383,10 +384,13 @@ final class Tape {
         return a.equals(b) ? a : null;
     }
 
-    /** {@return whether forward steps {@code t0 + sign·v} for {@code v < nb} all lie in {@code 0 … nf-1}} */
-    private static boolean inRange(Step st, int nf, int nb) {
-        int first = st.t0(), last = st.t0() + st.sign() * (nb - 1);
-        return Math.min(first, last) >= 0 && Math.max(first, last) < nf;
+    /**
+     * {@return whether forward steps {@code t0 + sign·v} for {@code v < nb} are the forward loop's steps,
+     * each once}: then the forward loop computes a taped value at exactly the indices the backward loop
+     * would, never reading a buffer where the backward loop does not
+     */
+    private static boolean oneToOne(Step st, int nf, int nb) {
+        return nf == nb && st.t0() == (st.sign() < 0 ? nf - 1 : 0);
     }
 
     /** A backward expression written in the forward loop: tape loads become loads of the state, the backward index {@code v = sign·(u − t0)}. */
