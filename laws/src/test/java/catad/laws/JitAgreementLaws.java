@@ -2,9 +2,12 @@ package catad.laws;
 
 import static catad.dsl.Catad.compose;
 import static catad.dsl.Catad.map;
+import static catad.dsl.Catad.mapAccum;
+import static catad.dsl.Catad.mapAccumR;
 import static catad.dsl.Catad.sum;
 
 import catad.dsl.Prog;
+import catad.dsl.Shape;
 import catad.interpreter.AD;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +43,36 @@ class JitAgreementLaws implements AgreementLaws {
                     });
                 });
         return Cases.inputs(reference(), progs, ps -> ps);
+    }
+
+    /**
+     * The gradient, {@code vjp} or value of a {@code mapAccum} (either way) of 9–40 steps of a random
+     * step {@code (R × R) × R → (R × R) × R}, summed: loops too long to be written out, whose backward
+     * pass reads the forward pass's tape.
+     */
+    @Provide Arbitrary<Case> longLoop() {
+        Shape rr = Shape.pair(Shape.R, Shape.R), step = Shape.pair(rr, Shape.R);
+        var progs = Combinators.combine(Generators.programs(step, step), Arbitraries.integers().between(9, 40), Arbitraries.integers().between(0, 5))
+                .as((f, n, kind) -> {
+                    Prog loop = kind % 2 == 0 ? mapAccum(n, f) : mapAccumR(n, f);
+                    Prog total = compose(Generators.total(loop.cod()), loop);
+                    return List.of(switch (kind / 2) {
+                        case 0 -> AD.grad(total);
+                        case 1 -> AD.vjp(loop);
+                        default -> loop;
+                    });
+                });
+        return Cases.inputs(reference(), progs, ps -> ps);
+    }
+
+    /** Agreement, bit for bit, on long loops and their reverse mode. */
+    @Property void agreeOnLongLoops(@ForAll("longLoop") Case c) {
+        var f = c.f(); var x = c.x();
+        double[] expected = reference().run(f, x), actual = candidate().run(f, x);
+        boolean same = expected.length == actual.length;
+        for (int i = 0; same && i < expected.length; i++) same = AgreementLaws.ulpsApart(expected[i], actual[i]) == 0;
+        Check.law("jit ≡ eval on long loops").prog("f", f).vec("x", x)
+                .note("jit", Arrays.toString(actual)).note("eval", Arrays.toString(expected)).that("the same bits", same);
     }
 
     /** Agreement, bit for bit, on wide programs. */
