@@ -7,8 +7,9 @@ import catad.interpreter.Deep;
 
 /**
  * Compiles one program: lowering ({@link Lower}), stored values read from where they were made
- * ({@link Forward}), a backward loop's expensive values taped by its forward loop ({@link Tape}), sharing between loops ({@link Share}), sums
- * accumulated where their terms are made ({@link Accumulate}), then code generation ({@link Emit}). A program
+ * ({@link Forward}), a backward loop's expensive values taped by its forward loop ({@link Tape}),
+ * sharing between loops ({@link Share}), sums accumulated where their terms are made
+ * ({@link Accumulate}), then code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
  */
@@ -21,10 +22,9 @@ final class Compiler {
     private static final boolean FORWARD = !"false".equals(System.getProperty("catad.jit.forward"));
     /** {@code -Dcatad.jit.share=false} turns off sharing element computations between loops ({@link Share}), for comparison. */
     private static final boolean SHARE = !"false".equals(System.getProperty("catad.jit.share"));
-    /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
     /** {@code -Dcatad.jit.tape=false} turns off keeping a forward loop's expensive values for its backward loop ({@link Tape}), for comparison. */
     private static final boolean TAPE = !"false".equals(System.getProperty("catad.jit.tape"));
-
+    /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
     private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
 
     static Kernel compile(Prog f, Jit.Options options) {

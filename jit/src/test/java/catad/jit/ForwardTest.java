@@ -62,7 +62,7 @@ class ForwardTest {
         });
     }
 
-    static Sym zip(Sym a, Sym b) { return Sym.pair(a, b).apply(Catad.zip(LAYERS, ((Shape.Arr) a.shape()).elem(), ((Shape.Arr) b.shape()).elem())); }
+    private static Sym zip(Sym a, Sym b) { return Sym.pair(a, b).apply(Catad.zip(LAYERS, ((Shape.Arr) a.shape()).elem(), ((Shape.Arr) b.shape()).elem())); }
 
     /** {@return how many times the statements evaluate a unary primitive p, loops counted by their trip counts} */
     static long calls(List<Ir.S> stmts, catad.dsl.Primitive p) {
