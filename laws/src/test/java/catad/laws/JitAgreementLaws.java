@@ -66,22 +66,18 @@ class JitAgreementLaws implements AgreementLaws {
     }
 
     /** Agreement, bit for bit, on long loops and their reverse mode. */
-    @Property void agreeOnLongLoops(@ForAll("longLoop") Case c) {
-        var f = c.f(); var x = c.x();
-        double[] expected = reference().run(f, x), actual = candidate().run(f, x);
-        boolean same = expected.length == actual.length;
-        for (int i = 0; same && i < expected.length; i++) same = AgreementLaws.ulpsApart(expected[i], actual[i]) == 0;
-        Check.law("jit ≡ eval on long loops").prog("f", f).vec("x", x)
-                .note("jit", Arrays.toString(actual)).note("eval", Arrays.toString(expected)).that("the same bits", same);
-    }
+    @Property void agreeOnLongLoops(@ForAll("longLoop") Case c) { sameBits(c, "jit ≡ eval on long loops"); }
 
     /** Agreement, bit for bit, on wide programs. */
-    @Property void agreeOnWidePrograms(@ForAll("wideProgram") Case c) {
+    @Property void agreeOnWidePrograms(@ForAll("wideProgram") Case c) { sameBits(c, "jit ≡ eval on wide programs"); }
+
+    /** Checks that the JIT gives the interpreter's bits on the case, as the law named {@code law}. */
+    private void sameBits(Case c, String law) {
         var f = c.f(); var x = c.x();
         double[] expected = reference().run(f, x), actual = candidate().run(f, x);
         boolean same = expected.length == actual.length;
         for (int i = 0; same && i < expected.length; i++) same = AgreementLaws.ulpsApart(expected[i], actual[i]) == 0;
-        Check.law("jit ≡ eval on wide programs").prog("f", f).vec("x", x)
+        Check.law(law).prog("f", f).vec("x", x)
                 .note("jit", Arrays.toString(actual)).note("eval", Arrays.toString(expected)).that("the same bits", same);
     }
 }
