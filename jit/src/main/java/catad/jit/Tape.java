@@ -65,6 +65,9 @@ final class Tape {
         return out;
     }
 
+    /** A place in a buffer. */
+    private record Place(Buf b, Ix ix) {}
+
     /** A saved value: the forward loop stores {@code e} at {@code T[c + s·u]} at every step u, in its statement {@code at}. */
     private record Saved(int c, E e, int at) {}
 
@@ -157,9 +160,10 @@ final class Tape {
         var savedAt = new java.util.HashSet<Integer>();
         for (Saved sv : saves.bySlot().values()) savedAt.add(sv.at());
         for (int k = 0; k < f.body().size(); k++) if (!savedAt.contains(k)) Ir.writes(f.body().get(k), writtenF);
-        var written = new BitSet();
-        for (int k = i; k <= j; k++) Ir.writes(out.get(k), written);
-        if (writtenF.get(t.id) || written(out, i + 1, j + 1, t)) return false;
+        var written = new BitSet();   // by the statements after the forward loop up to the backward loop, then by both loops
+        for (int k = i + 1; k <= j; k++) Ir.writes(out.get(k), written);
+        if (writtenF.get(t.id) || written.get(t.id)) return false;
+        Ir.writes(f, written);
         // each saved value must still be what the loop has when the tape is written, after the last save
         for (Saved sv : saves.bySlot().values()) {
             var after = new BitSet();
@@ -303,7 +307,6 @@ final class Tape {
     private Map<E, E> heldBefore(Ir.Loop f, int last) {
         var other = new BitSet();
         for (S x : f.body()) if (!(x instanceof Ir.Store)) Ir.writes(x, other);
-        record Place(Buf b, Ix ix) {}
         var count = new java.util.HashMap<Place, Integer>();
         for (S x : f.body()) if (x instanceof Ir.Store st) count.merge(new Place(st.b(), st.ix()), 1, Integer::sum);
         var held = new IdentityHashMap<E, E>();
@@ -326,7 +329,6 @@ final class Tape {
     private static Map<Ir.Load, E> storedOnce(Ir.Loop b) {
         var other = new BitSet();
         for (S x : b.body()) if (!(x instanceof Ir.Store)) Ir.writes(x, other);
-        record Place(Buf b, Ix ix) {}
         var value = new java.util.HashMap<Place, E>();
         var spoiled = new java.util.HashSet<Place>();
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
@@ -366,13 +368,6 @@ final class Tape {
             if (st != null) maps.add(st);
             stack.addAll(x.kids());
         }
-    }
-
-    /** {@return whether any statement of {@code out[from … to)} writes buffer t} */
-    private static boolean written(List<S> out, int from, int to, Buf t) {
-        var w = new BitSet();
-        for (int k = from; k < to; k++) Ir.writes(out.get(k), w);
-        return w.get(t.id);
     }
 
     private static Step join(Step a, Step b) {
