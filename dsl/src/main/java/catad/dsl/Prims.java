@@ -203,6 +203,22 @@ public final class Prims {
         return compose(jam(b.cod()), fork(compose(b, fork(du, xv)), compose(b, fork(xu, dv))));
     }
 
+    /**
+     * {@return whether p is one of the built-in bilinear primitives ({@code mul}, {@code dot},
+     * {@code matvec}, {@code matmul}): zero whenever one of its two arguments is} @param p a primitive
+     */
+    public static boolean bilinear(Primitive p) {
+        if (p.equals(MUL)) return true;
+        if (!(p instanceof General g) || !(g.dom() instanceof Shape.Pair d)) return false;
+        return switch (g.name()) {
+            case "dot" -> g.equals(dot(d.left().dim()));
+            case "matvec" -> d.left() instanceof Shape.Arr a && g.equals(matvec(a.n(), d.right().dim()));
+            case "matmul" -> d.left() instanceof Shape.Arr a && d.right() instanceof Shape.Arr b
+                    && g.equals(matmul(a.n(), a.elem().dim(), b.elem().dim()));
+            default -> false;
+        };
+    }
+
     // ---------------------------------------------------------------- lookup for the parser
 
     /** The scalar primitives without parameters, by name. */

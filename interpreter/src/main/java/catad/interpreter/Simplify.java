@@ -17,7 +17,8 @@ import java.util.Map;
  * sums of pairs added part by part, so that the zero parts of injections add nothing
  * ({@code jam ∘ ((p △ q) × inr) → p ∘ exl △ jam ∘ (q × id)}),
  * constant folding, {@code map g ∘ map f → map (g ∘ f)}, and sharing of common sub-programs
- * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}).
+ * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}). These rules see a zero only
+ * next to its consumer; after each round {@link Zeros} follows known zeros through the whole program.
  *
  * <p>The result computes the same function. Two caveats, as with JAX's symbolic zeros: where a zero
  * meets a NaN or infinity ({@code 0 · NaN}), the simplified program gives 0; and an addition of a
@@ -26,15 +27,21 @@ import java.util.Map;
 public final class Simplify {
     private Simplify() {}
 
+    /** Whether {@link Zeros} runs (on by default; {@code -Dcatad.simplify.zeros=false} turns it off, to measure it). */
+    static final boolean ZEROS = !"false".equals(System.getProperty("catad.simplify.zeros"));
+
     /** Constants up to this many numbers are folded. */
     static final int FOLD_LIMIT = 4096;
 
     /** {@return the program simplified to a fixed point} @param f a program */
-    public static Prog simplify(Prog f) {
+    public static Prog simplify(Prog f) { return simplify(f, ZEROS); }
+
+    /** {@return f simplified to a fixed point, with or without {@link Zeros}} @param f a program @param zeros whether zeros are followed */
+    static Prog simplify(Prog f, boolean zeros) {
         return Deep.run("simplify", () -> {
             Prog cur = f;
             for (int i = 0; i < 20; i++) {
-                Prog next = once(cur);
+                Prog next = zeros ? Zeros.propagate(once(cur)) : once(cur);
                 if (next.equals(cur)) return next;
                 cur = next;
             }

@@ -146,7 +146,9 @@ public final class Ht implements Module {
      * {@return the Jacobian's columns {@code vars × model → [cols][n][3]R}}: the jvp program of f
      * mapped over the tangents, one program. A tangent is a unit vector of θ (or, complicated, every
      * u₀ or every u₁ at once), and zero for the model. The primal work, the same for every tangent,
-     * is done once (the JIT moves it out of the map); each column costs the tangent work only.
+     * is done once (the JIT moves it out of the map); each column costs the tangent work only. The
+     * whole program is simplified, so the model's zero tangent removes the products it meets (the
+     * weights' tangent times the bone transforms in the skinning): {@code Zeros} follows it into the map.
      */
     static Prog jacobian(Prog f, int n, boolean complicated) {
         var dom = (Shape.Pair) f.dom();
@@ -160,10 +162,10 @@ public final class Ht implements Module {
         Shape elem = Shape.pair(f.dom(), vars);
         Prog withTangent = Catad.fork(Catad.exl(f.dom(), vars), Catad.fork(Catad.exr(f.dom(), vars), Catad.zero(elem, model)));
         Prog column = Catad.pipe(withTangent, AD.jvp(f), Catad.exr(cod, cod));
-        return Catad.pipe(
+        return AD.simplify(Catad.pipe(
                 Catad.fork(Catad.repl(cols, f.dom()), Catad.constant(f.dom(), Shape.arr(cols, vars), tangents)),
                 Catad.zip(cols, f.dom(), vars),
-                Catad.map(cols, column));
+                Catad.map(cols, column)));
     }
 
     /**
