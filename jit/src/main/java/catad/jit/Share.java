@@ -233,6 +233,8 @@ final class Share {
 
     /** At most this many arrays are inlined, and only in programs of at most this many statements. */
     private static final int MAX_INLINED = 64, MAX_STATEMENTS = 4_000;
+    /** Dead stores are looked for in blocks of at most this many statements. */
+    private static final int MAX_DEAD_STATEMENTS = 1_000_000;
     /** An element computed by at most this many operations (loads included, nothing expensive) is recomputed where it is read. */
     private static final int CHEAP_ELEMENT = 8;
 
@@ -544,7 +546,9 @@ final class Share {
      * only readers now load a shared computation instead), and the loops left empty.
      */
     private void dropDead() {
-        if (body.size() > MAX_STATEMENTS) return;
+        // linear in the statements per round, so not bounded by MAX_STATEMENTS: a Jacobian's long
+        // straight-line prologue must not keep its loops' dead stores
+        if (body.size() > MAX_DEAD_STATEMENTS) return;
         for (int round = 0; round < 4; round++) {
             int nb = ir.bufs.size();
             int[] writers = new int[nb], readers = new int[nb];

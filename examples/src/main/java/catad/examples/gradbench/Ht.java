@@ -30,11 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * if the model is; then the global angle-axis rotation (identity below a norm of 10⁻⁴) and
  * translation. Skinning is per vertex, so the program skins only the vertices the residuals use (the
  * correspondences', or their triangles'), gathered from the model when the input is read. The
- * Jacobian is forward mode, one program: the {@code jvp} program mapped over unit tangents, one per
- * θ entry; in the complicated variant two more tangents set every u₀ (then every u₁) at once, which
- * gives the block-diagonal us part (residual i depends only on u_i), in the eval's layout
- * {@code [∂/∂u₀, ∂/∂u₁, ∂/∂θ…]} per residual row. The primal work every tangent shares (the bone
- * transforms) is done once by the compiled program.
+ * objective is the {@link #pose} (θ to the bone transforms, rotation and translation, once) and a
+ * {@link #point} residual mapped over the points. The Jacobian is forward mode, one program
+ * ({@link #jacobian}): per point, the {@code jvp} of the residual at one tangent per column — one per
+ * θ entry, the pose's tangent for it from the {@code jvp} of the pose; in the complicated variant two
+ * more tangents set every u₀ (then every u₁) at once, which gives the block-diagonal us part
+ * (residual i depends only on u_i) — in the eval's layout {@code [∂/∂u₀, ∂/∂u₁, ∂/∂θ…]} per residual row.
  */
 public final class Ht implements Module {
 
@@ -116,7 +117,7 @@ public final class Ht implements Module {
                 ArrayNode rows = JSON.arrayNode(m);
                 for (int r = 0; r < m; r++) {
                     ArrayNode row = rows.addArray();
-                    for (int c = 0; c < cols; c++) row.add(columns[c * m + r]);
+                    for (int c = 0; c < cols; c++) row.add(columns[(r / 3 * cols + c) * 3 + r % 3]);
                 }
                 return rows;
             }
@@ -138,34 +139,126 @@ public final class Ht implements Module {
     // ---------------------------------------------------------------- programs
 
     private static Programs build(Key key) {
-        Prog f = objective(key.parents(), key.mirrored(), key.points(), key.complicated());
-        return new Programs(f, jacobian(f, key.points(), key.complicated()));
+        return new Programs(objective(key.parents(), key.mirrored(), key.points(), key.complicated()),
+                jacobian(key.parents(), key.mirrored(), key.points(), key.complicated()));
     }
 
     /**
-     * {@return the Jacobian's columns {@code vars × model → [cols][n][3]R}}: the jvp program of f
-     * mapped over the tangents, one program. A tangent is a unit vector of θ (or, complicated, every
-     * u₀ or every u₁ at once), and zero for the model. The primal work, the same for every tangent,
-     * is done once (the JIT moves it out of the map); each column costs the tangent work only. The
-     * whole program is simplified, so the model's zero tangent removes the products it meets (the
-     * weights' tangent times the bone transforms in the skinning): {@code Zeros} follows it into the map.
+     * {@return the Jacobian {@code vars × model → [n][cols][3]R}, one program}: the pose's tangents
+     * first, one per θ entry ({@code jvp} of {@link #pose} mapped over θ's unit vectors, the
+     * matrices' tangent zero), outside the points; then per point one {@code jvp} of {@link #point}
+     * per column (the us columns first, then θ's). A θ entry moves only the bones below its own in the
+     * skeleton (none for the global six), so each column's tangent is built with {@code zero} for the
+     * others, and for the rotation unless the entry is one of its three, and the whole program is
+     * simplified: {@code Zeros} follows those zeros into the skinning, whose products with them drop
+     * out — a column costs what the bones it moves cost, as in ADBench's hand-written Jacobian. A
+     * point's own residual is computed once for all its columns (the compiled kernel shares it).
      */
-    static Prog jacobian(Prog f, int n, boolean complicated) {
-        var dom = (Shape.Pair) f.dom();
-        Shape vars = dom.left(), model = dom.right(), cod = f.cod();
-        int cols = THETA + (complicated ? 2 : 0), vd = vars.dim();
-        var tangents = new double[cols * vd];
-        for (int c = 0; c < cols; c++) {
-            if (complicated && c < 2) for (int i = 0; i < n; i++) tangents[c * vd + 2 * i + c] = 1;
-            else tangents[c * vd + vd - THETA + c - (complicated ? 2 : 0)] = 1;
+    static Prog jacobian(List<Integer> parents, boolean mirrored, int n, boolean complicated) {
+        int bones = parents.size(), k = complicated ? 3 : 1;
+        Prog pose = pose(parents), point = point(bones, mirrored, complicated);
+        Shape poseShape = pose.cod(), res = point.cod(), data = ((Shape.Pair) point.dom()).right();
+        Shape thetas = ((Shape.Pair) pose.dom()).left(), mats = ((Shape.Pair) pose.dom()).right();
+        Shape rotation = Shape.tensor(3, 3), translation = Shape.vec(3);
+        Prog dPose = Catad.pipe(AD.jvp(pose), Catad.exr(poseShape, poseShape));
+        Prog dPoint = Catad.pipe(AD.jvp(point), Catad.exr(res, res));
+        boolean[][] moves = moves(parents);
+        // θ's unit vectors, as tuples
+        var units = new double[THETA * THETA];
+        for (int c = 0; c < THETA; c++) units[c * THETA + c] = 1;
+        Prog f = Pointful.compile(vars(n, complicated), model(bones, n, k), (v, m) -> {
+            Sym theta = complicated ? v.snd() : v;
+            Sym tt = thetaTuple(theta), ms = m.fst();
+            Sym p = Sym.pair(tt, ms).apply(pose);
+            Sym dPs = Sym.constant(Shape.arr(THETA, thetas), units).map(e ->
+                    Sym.pair(Sym.pair(tt, ms), Sym.pair(e, ms.apply(Catad.zero(mats, mats)))).apply(dPose));
+            var dBones = new Sym[THETA][];
+            var dRotation = new Sym[THETA];
+            for (int c = 0; c < THETA; c++) {
+                Sym dP = dPs.at(c);
+                Sym[] all = untuple(dP.fst(), bones);
+                dBones[c] = new Sym[bones];
+                for (int b = 0; b < bones; b++) dBones[c][b] = moves[c][b] ? all[b] : dP.apply(Catad.zero(poseShape, Shape.vec(12)));
+                dRotation[c] = c < 3 ? dP.snd().fst() : dP.apply(Catad.zero(poseShape, rotation));
+            }
+            return pointData(v, m, complicated).map(d -> {
+                var cols = new Sym[THETA + (complicated ? 2 : 0)];
+                int at = 0;
+                if (complicated) {
+                    // every u₀ (then every u₁) at once: residual i depends on u_i only
+                    Shape rest = ((Shape.Pair) data).left(), u = ((Shape.Pair) data).right();
+                    for (int j = 0; j < 2; j++) {
+                        Prog du = Catad.fork(Catad.zero(data, rest), Catad.constant(data, u, j == 0 ? 1 : 0, j == 0 ? 0 : 1));
+                        Sym tangent = Sym.pair(p.apply(Catad.zero(poseShape, poseShape)), d.apply(du));
+                        cols[at++] = Sym.pair(Sym.pair(p, d), tangent).apply(dPoint);
+                    }
+                }
+                for (int c = 0; c < THETA; c++) {
+                    Sym dTranslation = c >= 3 && c < 6
+                            ? Sym.constant(translation, c == 3 ? 1 : 0, c == 4 ? 1 : 0, c == 5 ? 1 : 0)
+                            : d.apply(Catad.zero(data, translation));
+                    Sym dP = Sym.pair(tuple(dBones[c]), Sym.pair(dRotation[c], dTranslation));
+                    cols[at++] = Sym.pair(Sym.pair(p, d), Sym.pair(dP, d.apply(Catad.zero(data, data)))).apply(dPoint);
+                }
+                return tuple(cols);
+            });
+        });
+        return AD.simplify(f);
+    }
+
+    /**
+     * {@return for each θ entry and bone, whether the entry moves the bone}: the bone its angle
+     * belongs to (see {@link #poseEulerAngles}) and every bone below it; the global six (rotation,
+     * translation) move no bone, since they act after the skinning
+     */
+    static boolean[][] moves(List<Integer> parents) {
+        int bones = parents.size();
+        var moves = new boolean[THETA][bones];
+        int t = 6, bone = 2;
+        for (int finger = 0; finger < 5; finger++) {
+            for (int j = 0; j < 3; j++) {
+                int angles = j == 0 ? 2 : 1;
+                for (int a = 0; a < angles; a++, t++) {
+                    for (int b = 0; b < bones; b++) moves[t][b] = below(parents, b, bone);
+                }
+                bone++;
+            }
+            bone++;
         }
-        Shape elem = Shape.pair(f.dom(), vars);
-        Prog withTangent = Catad.fork(Catad.exl(f.dom(), vars), Catad.fork(Catad.exr(f.dom(), vars), Catad.zero(elem, model)));
-        Prog column = Catad.pipe(withTangent, AD.jvp(f), Catad.exr(cod, cod));
-        return AD.simplify(Catad.pipe(
-                Catad.fork(Catad.repl(cols, f.dom()), Catad.constant(f.dom(), Shape.arr(cols, vars), tangents)),
-                Catad.zip(cols, f.dom(), vars),
-                Catad.map(cols, column)));
+        return moves;
+    }
+
+    /** {@return whether bone b is bone a or below it} */
+    private static boolean below(List<Integer> parents, int b, int a) {
+        for (int x = b; x != -1; x = parents.get(x)) if (x == a) return true;
+        return false;
+    }
+
+    /** {@return vars: θ, or {@code us × θ} in the complicated variant} */
+    private static Shape vars(int n, boolean complicated) {
+        Shape thetaShape = Shape.vec(THETA);
+        return complicated ? Shape.pair(Shape.tensor(n, 2), thetaShape) : thetaShape;
+    }
+
+    /** {@return the model: {@code (base_relatives × inverse_base_absolutes) × ((vertices × weights) × points)}} */
+    private static Shape model(int bones, int n, int k) {
+        Shape mats = Shape.tensor(bones, 4, 4);
+        return Shape.pair(Shape.pair(mats, mats),
+                Shape.pair(Shape.pair(Shape.tensor(n, k, 4), Shape.tensor(n, k, bones)), Shape.tensor(n, 3)));
+    }
+
+    /** {@return θ's numbers as a tuple (so that a tangent can be zero in all but one of them)} */
+    private static Sym thetaTuple(Sym theta) {
+        var t = new Sym[THETA];
+        for (int i = 0; i < THETA; i++) t[i] = theta.at(i);
+        return tuple(t);
+    }
+
+    /** {@return per point, {@code ((vertices, weights), point)}, and its us in the complicated variant} */
+    private static Sym pointData(Sym v, Sym m, boolean complicated) {
+        Sym verts = m.snd().fst().fst(), weights = m.snd().fst().snd(), points = m.snd().snd();
+        Sym d = zip(zip(verts, weights), points);
+        return complicated ? zip(d, v.fst()) : d;
     }
 
     /**
@@ -177,17 +270,30 @@ public final class Ht implements Module {
      */
     static Prog objective(List<Integer> parents, boolean mirrored, int n, boolean complicated) {
         int bones = parents.size(), k = complicated ? 3 : 1;
-        Shape thetaShape = Shape.vec(THETA);
-        Shape vars = complicated ? Shape.pair(Shape.tensor(n, 2), thetaShape) : thetaShape;
-        Shape mats = Shape.tensor(bones, 4, 4);
-        Shape model = Shape.pair(Shape.pair(mats, mats),
-                Shape.pair(Shape.pair(Shape.tensor(n, k, 4), Shape.tensor(n, k, bones)), Shape.tensor(n, 3)));
-        return Pointful.compile(vars, model, (v, m) -> {
+        Prog pose = pose(parents), point = point(bones, mirrored, complicated);
+        return Pointful.compile(vars(n, complicated), model(bones, n, k), (v, m) -> {
             Sym theta = complicated ? v.snd() : v;
-            Sym baseRel = m.fst().fst(), invBaseAbs = m.fst().snd();
-            Sym verts = m.snd().fst().fst(), weights = m.snd().fst().snd(), points = m.snd().snd();
+            Sym p = Sym.pair(thetaTuple(theta), m.fst()).apply(pose);
+            return pointData(v, m, complicated).map(d -> Sym.pair(p, d).apply(point));
+        });
+    }
+
+    /**
+     * {@return the pose {@code θ × (base_relatives × inverse_base_absolutes) → bones × (rotation ×
+     * translation)}}: θ a tuple of its 26 numbers; per bone the posed relative transform
+     * {@code base_relative · [R_z R_y R_x, 0; 0, 1]}, absolutes along the parents, and the first three
+     * rows of {@code absolute · inverse_base_absolute} ({@code [12]R}), the bones a tuple; the global
+     * angle-axis rotation {@code [3][3]R} and translation {@code [3]R}
+     */
+    static Prog pose(List<Integer> parents) {
+        int bones = parents.size();
+        var thetaShapes = new Shape[THETA];
+        Arrays.fill(thetaShapes, Shape.R);
+        Shape mats = Shape.tensor(bones, 4, 4);
+        return Pointful.compile(tupleShape(thetaShapes), Shape.pair(mats, mats), (tt, m) -> {
+            Sym[] theta = untuple(tt, THETA);
+            Sym baseRel = m.fst(), invBaseAbs = m.snd();
             Sym[] pose = poseEulerAngles(theta, bones);
-            // posed relatives, absolutes along the parents, transforms (first three rows)
             var absolutes = new Sym[bones];
             var transforms = new Sym[bones];
             for (int b = 0; b < bones; b++) {
@@ -196,37 +302,73 @@ public final class Ht implements Module {
                 Sym t = matmul4(absolutes[b], invBaseAbs.at(b));
                 transforms[b] = Sym.array(t.at(0), t.at(1), t.at(2)).apply(Catad.reshape(Shape.tensor(3, 4), Shape.vec(12)));
             }
-            Sym stacked = Sym.array(transforms);                                  // [bones][12]
-            Sym rotation = angleAxisRotation(Sym.array(theta.at(0), theta.at(1), theta.at(2)));
-            Sym translation = Sym.array(theta.at(3), theta.at(4), theta.at(5));
-            double[] mirror = {mirrored ? -1 : 1, 1, 1};
-            Sym flip = Sym.constant(Shape.vec(3), mirror);
-            // each used vertex: (Σ_b w_b T_b) v, mirrored, then the global transform
-            Sym skinned = zip(verts, weights).map(vw -> zip(vw.fst(), vw.snd()).map(one -> {
-                Sym blend = Sym.pair(one.snd(), stacked).apply(vecTimesMatrix(bones));
-                Sym m34 = blend.apply(Catad.reshape(Shape.vec(12), Shape.tensor(3, 4)));
-                Sym local = m34.matvec(one.fst()).times(flip);
-                return rotation.matvec(local).plus(translation);
-            }));                                                                  // [n][k][3]
-            if (!complicated) return points.minus(skinned.map(p -> p.at(0)));
-            Sym us = v.fst();
-            return zip(points, zip(us, skinned)).map(pu -> {
-                Sym u = pu.snd().fst(), tri = pu.snd().snd();
-                Sym u0 = u.at(0), u1 = u.at(1);
-                Sym onHand = tri.at(0).times(u0).plus(tri.at(1).times(u1)).plus(tri.at(2).times(Sym.constant(1).minus(u0).minus(u1)));
-                return pu.fst().minus(onHand);
-            });
+            Sym rotation = angleAxisRotation(Sym.array(theta[0], theta[1], theta[2]));
+            Sym translation = Sym.array(theta[3], theta[4], theta[5]);
+            return Sym.pair(tuple(transforms), Sym.pair(rotation, translation));
         });
     }
 
-    /** {@return {@code w [bones]R × T [bones][12]R ↦ wᵀ T : [12]R}} */
-    private static Prog vecTimesMatrix(int bones) {
-        return Catad.compose(Catad.reshape(Shape.tensor(1, 12), Shape.vec(12)), Catad.matmul(1, bones, 12),
-                Catad.cross(Catad.reshape(Shape.vec(bones), Shape.tensor(1, bones)), Catad.id(Shape.tensor(bones, 12))));
+    /**
+     * {@return one residual {@code pose × data → [3]R}}: data {@code ((vertices [k][4]R, weights
+     * [k][bones]R), point [3]R)}, and {@code u [2]R} in the complicated variant; each vertex skinned
+     * as {@code (Σ_b w_b T_b) v} (a sum over the bones, so a bone whose tangent is zero adds nothing
+     * to a column), x mirrored if the model is, then the global rotation and translation
+     */
+    static Prog point(int bones, boolean mirrored, boolean complicated) {
+        int k = complicated ? 3 : 1;
+        var boneShapes = new Shape[bones];
+        Arrays.fill(boneShapes, Shape.vec(12));
+        Shape poseShape = Shape.pair(tupleShape(boneShapes), Shape.pair(Shape.tensor(3, 3), Shape.vec(3)));
+        Shape base = Shape.pair(Shape.pair(Shape.tensor(k, 4), Shape.tensor(k, bones)), Shape.vec(3));
+        Shape data = complicated ? Shape.pair(base, Shape.vec(2)) : base;
+        double[] mirror = {mirrored ? -1 : 1, 1, 1};
+        return Pointful.compile(poseShape, data, (p, d) -> {
+            Sym[] transforms = untuple(p.fst(), bones);
+            Sym rotation = p.snd().fst(), translation = p.snd().snd();
+            Sym b0 = complicated ? d.fst() : d;
+            Sym verts = b0.fst().fst(), weights = b0.fst().snd(), target = b0.snd();
+            var hand = new Sym[k];
+            for (int j = 0; j < k; j++) {
+                Sym w = weights.at(j), blend = null;
+                for (int b = 0; b < bones; b++) {
+                    Sym term = Sym.pair(w.at(b), transforms[b]).apply(Catad.scaleVec(12));
+                    blend = blend == null ? term : blend.plus(term);
+                }
+                Sym m34 = blend.apply(Catad.reshape(Shape.vec(12), Shape.tensor(3, 4)));
+                Sym local = m34.matvec(verts.at(j)).times(Sym.constant(Shape.vec(3), mirror));
+                hand[j] = rotation.matvec(local).plus(translation);
+            }
+            if (!complicated) return target.minus(hand[0]);
+            Sym u0 = d.snd().at(0), u1 = d.snd().at(1);
+            Sym onHand = hand[0].times(u0).plus(hand[1].times(u1)).plus(hand[2].times(Sym.constant(1).minus(u0).minus(u1)));
+            return target.minus(onHand);
+        });
+    }
+
+    private static Shape tupleShape(Shape... s) {
+        Shape t = s[s.length - 1];
+        for (int i = s.length - 2; i >= 0; i--) t = Shape.pair(s[i], t);
+        return t;
+    }
+
+    private static Sym tuple(Sym... xs) {
+        Sym t = xs[xs.length - 1];
+        for (int i = xs.length - 2; i >= 0; i--) t = Sym.pair(xs[i], t);
+        return t;
+    }
+
+    private static Sym[] untuple(Sym t, int n) {
+        var r = new Sym[n];
+        for (int i = 0; i < n - 1; i++) {
+            r[i] = t.fst();
+            t = t.snd();
+        }
+        r[n - 1] = t;
+        return r;
     }
 
     /** {@return per bone, its Euler angles (x, z, y) from θ: ADBench's fixed layout (zeros elsewhere)} */
-    private static Sym[] poseEulerAngles(Sym theta, int bones) {
+    private static Sym[] poseEulerAngles(Sym[] theta, int bones) {
         var angles = new Sym[bones][3];
         Sym zero = Sym.constant(0);
         for (Sym[] a : angles) Arrays.fill(a, zero);
@@ -234,8 +376,8 @@ public final class Ht implements Module {
         int t = 6, bone = 2;
         for (int finger = 0; finger < 5; finger++) {
             for (int j = 0; j < 3; j++) {
-                angles[bone][0] = theta.at(t++);
-                if (j == 0) angles[bone][1] = theta.at(t++);
+                angles[bone][0] = theta[t++];
+                if (j == 0) angles[bone][1] = theta[t++];
                 bone++;
             }
             bone++;
