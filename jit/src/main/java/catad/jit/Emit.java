@@ -1172,6 +1172,10 @@ final class Emit {
      */
     private boolean vectorizable(Ir.Loop l) {
         if (lanes == 0 || l.v().n < lanes) return false;
+        // a vector loop is one method: a body too large for one is outlined instead, as scalar code
+        // (a tree's gradient summing 256 one-hot rows in one expression needed 65,537 local slots)
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        if ((long) inner(l, seen) * BYTES_PER_NODE > VECTOR_BUDGET) return false;
         var writes = new BitSet();
         var memo = new IdentityHashMap<E, Boolean>();
         for (S s : l.body()) {
@@ -1190,6 +1194,9 @@ final class Emit {
      * slower than scalar code. (A loop with more runs as scalar code, with the same bits.)
      */
     private static final int MAX_VECMATH_CALLS = 1;
+
+    /** A loop whose body is estimated above this many bytes is not a vector loop (it would be one method too large for the JVM). */
+    private static final int VECTOR_BUDGET = 8 * OUTLINE_BUDGET;
 
     /** {@return how many distinct {@link VecMath} calls along v the expressions need} */
     private int vecMathCalls(List<E> roots, Var v) {

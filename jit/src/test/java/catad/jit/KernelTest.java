@@ -98,6 +98,33 @@ class KernelTest {
         return x;
     }
 
+    /**
+     * The gradient of a balanced tree over 256 leaves sums 256 one-hot rows, one expression per
+     * element of a loop over 256: as one vector loop it needed more than 65,535 local slots and fell
+     * back to the interpreter. A body that large is outlined as scalar code instead, in either mode.
+     */
+    @Test void aLoopBodyTooLargeForOneMethodIsStillCompiled() {
+        int depth = 8, n = 1 << depth;
+        Shape v = Shape.vec(n);
+        var rnd = new SplittableRandom(3);
+        var level = new Prog[n];
+        for (int i = 0; i < n; i++) level[i] = compose(sin, scale(rnd.nextDouble(0.5, 1.5)), ex(v, i));
+        for (int d = 0; level.length > 1; d++) {
+            var up = new Prog[level.length / 2];
+            for (int i = 0; i < up.length; i++) up[i] = compose(d % 2 == 0 ? mul : add, fork(level[2 * i], level[2 * i + 1]));
+            level = up;
+        }
+        Prog g = AD.grad(level[0]);
+        for (Jit.Options o : new Jit.Options[] {Jit.Options.DEFAULT, Jit.Options.SCALAR}) {
+            Kernel k = Jit.compile(g, o);
+            assertTrue(k.compiled(), () -> o + ": " + k);
+            double[] x = input(n, 9);
+            double[] expected = AD.eval(g, x), actual = k.apply(x);
+            for (int i = 0; i < n; i++)
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), o + ": element " + i);
+        }
+    }
+
     @Test void compilingTheSameProgramAgainIsACacheHit() {
         Prog f = program();
         Kernel first = Jit.compile(f);
