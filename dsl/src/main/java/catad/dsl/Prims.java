@@ -210,13 +210,11 @@ public final class Prims {
     public static boolean bilinear(Primitive p) {
         if (p.equals(MUL)) return true;
         if (!(p instanceof General g) || !(g.dom() instanceof Shape.Pair d)) return false;
-        return switch (g.name()) {
-            case "dot" -> g.equals(dot(d.left().dim()));
-            case "matvec" -> d.left() instanceof Shape.Arr a && g.equals(matvec(a.n(), d.right().dim()));
-            case "matmul" -> d.left() instanceof Shape.Arr a && d.right() instanceof Shape.Arr b
-                    && g.equals(matmul(a.n(), a.elem().dim(), b.elem().dim()));
-            default -> false;
-        };
+        String name = g.name();
+        if (name.equals("dot")) return g.equals(dot(d.left().dim()));
+        if (name.equals("matvec")) return d.left() instanceof Shape.Arr a && g.equals(matvec(a.n(), d.right().dim()));
+        return name.equals("matmul") && d.left() instanceof Shape.Arr a && d.right() instanceof Shape.Arr b
+                && g.equals(matmul(a.n(), a.elem().dim(), b.elem().dim()));
     }
 
     // ---------------------------------------------------------------- lookup for the parser
