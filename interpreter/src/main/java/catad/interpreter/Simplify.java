@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@code jam ∘ ((p △ q) × inr) → p ∘ exl △ jam ∘ (q × id)}),
  * constant folding, {@code map g ∘ map f → map (g ∘ f)}, and sharing of common sub-programs
  * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}). These rules see a zero only
- * next to its consumer; after each round {@link Zeros} follows known zeros through the whole program.
+ * next to its consumer; after each round {@link Zeros} follows known zeros through the whole program,
+ * and {@link Live} drops the parts of values that nothing uses, wherever they are computed.
  *
  * <p>The result computes the same function. Two caveats, as with JAX's symbolic zeros: where a zero
  * meets a NaN or infinity ({@code 0 · NaN}), the simplified program gives 0; and an addition of a
@@ -29,6 +30,9 @@ public final class Simplify {
 
     /** Whether {@link Zeros} runs (on by default; {@code -Dcatad.simplify.zeros=false} turns it off, to measure it). */
     static final boolean ZEROS = !"false".equals(System.getProperty("catad.simplify.zeros"));
+
+    /** Whether {@link Live} runs (on by default; {@code -Dcatad.simplify.live=false} turns it off, to measure it). */
+    static final boolean LIVE = !"false".equals(System.getProperty("catad.simplify.live"));
 
     /** Constants up to this many numbers are folded. */
     static final int FOLD_LIMIT = 4096;
@@ -41,7 +45,9 @@ public final class Simplify {
         return Deep.run("simplify", () -> {
             Prog cur = f;
             for (int i = 0; i < 20; i++) {
-                Prog next = zeros ? Zeros.propagate(once(cur)) : once(cur);
+                Prog next = once(cur);
+                if (zeros) next = Zeros.propagate(next);
+                if (LIVE) next = Live.prune(next);
                 if (next.equals(cur)) return next;
                 cur = next;
             }

@@ -53,15 +53,18 @@ class TapeTest {
         return body.stream().filter(s -> s instanceof Ir.Loop l && l.v().n == ForwardTest.STEPS).mapToLong(s -> ForwardTest.distinct((Ir.Loop) s, p)).toArray();
     }
 
-    /** {@return a running sum of x whose loss is Σ tanh(sᵢ · yᵢ): the backward pass needs tanh' at every step} */
+    /**
+     * {@return a recurrence {@code sᵢ = tanh(sᵢ₋₁ + xᵢ)} whose loss is {@code Σ exp(sᵢ · yᵢ)}}: the
+     * forward loop computes tanh for the carry, the backward pass needs tanh' at every step
+     */
     private static Prog scanned(int n) {
         return Pointful.compile(Shape.pair(Shape.vec(n), Shape.vec(n)), in -> {
             Sym ys = in.snd();
             Sym total = Sym.pair(Sym.constant(0), Sym.constant(0));
             Sym zipped = Sym.pair(in.fst(), ys).apply(Catad.zip(n, Shape.R, Shape.R));
             Sym last = zipped.fold(total, (carry, xy) -> {
-                Sym s = carry.fst().plus(xy.fst());
-                return Sym.pair(s, carry.snd().plus(s.times(xy.snd()).tanh().exp()));
+                Sym s = carry.fst().plus(xy.fst()).tanh();
+                return Sym.pair(s, carry.snd().plus(s.times(xy.snd()).exp()));
             });
             return last.snd();
         });
