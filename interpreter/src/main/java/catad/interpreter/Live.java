@@ -130,18 +130,6 @@ final class Live {
             };
         }
 
-        private boolean mayFail(Prog f) {
-            Boolean known = mayFail.get(f);
-            if (known != null) return known;
-            boolean r = f instanceof Prog.While
-                    || f instanceof Prog.Compose p && p.steps().stream().anyMatch(this::mayFail)
-                    || f instanceof Prog.Cross p && (mayFail(p.f()) || mayFail(p.g()))
-                    || f instanceof Prog.Map p && mayFail(p.f())
-                    || f instanceof Prog.Cond p && (mayFail(p.p()) || mayFail(p.f()) || mayFail(p.g()))
-                    || f instanceof Prog.Iterate p && mayFail(p.f())
-                    || f instanceof Prog.MapAccum p && mayFail(p.f());
-            mayFail.put(f, r);
-            return r;
-        }
+        private boolean mayFail(Prog f) { return Zeros.mayFail(f, mayFail); }
     }
 }

@@ -188,20 +188,22 @@ final class Zeros {
             return p.linear() && m == ZERO ? ZERO : ANY;
         }
 
-        /** {@return whether running f may throw: it holds a {@code while}} */
-        private boolean mayFail(Prog f) {
-            Boolean known = mayFail.get(f);
-            if (known != null) return known;
-            boolean r = f instanceof Prog.While
-                    || f instanceof Prog.Compose p && p.steps().stream().anyMatch(this::mayFail)
-                    || f instanceof Prog.Cross p && (mayFail(p.f()) || mayFail(p.g()))
-                    || f instanceof Prog.Map p && mayFail(p.f())
-                    || f instanceof Prog.Cond p && (mayFail(p.p()) || mayFail(p.f()) || mayFail(p.g()))
-                    || f instanceof Prog.Iterate p && mayFail(p.f())
-                    || f instanceof Prog.MapAccum p && mayFail(p.f());
-            mayFail.put(f, r);
-            return r;
-        }
+        private boolean mayFail(Prog f) { return Zeros.mayFail(f, mayFail); }
+    }
+
+    /** {@return whether running f may throw: it holds a {@code while}} @param f a program @param memo answers so far, by identity */
+    static boolean mayFail(Prog f, Map<Prog, Boolean> memo) {
+        Boolean known = memo.get(f);
+        if (known != null) return known;
+        boolean r = f instanceof Prog.While
+                || f instanceof Prog.Compose p && p.steps().stream().anyMatch(s -> mayFail(s, memo))
+                || f instanceof Prog.Cross p && (mayFail(p.f(), memo) || mayFail(p.g(), memo))
+                || f instanceof Prog.Map p && mayFail(p.f(), memo)
+                || f instanceof Prog.Cond p && (mayFail(p.p(), memo) || mayFail(p.f(), memo) || mayFail(p.g(), memo))
+                || f instanceof Prog.Iterate p && mayFail(p.f(), memo)
+                || f instanceof Prog.MapAccum p && mayFail(p.f(), memo);
+        memo.put(f, r);
+        return r;
     }
 
     private static boolean allPlusZero(double[] v) {
