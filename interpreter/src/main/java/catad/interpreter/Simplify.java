@@ -34,6 +34,9 @@ public final class Simplify {
     /** Whether {@link Live} runs (on by default; {@code -Dcatad.simplify.live=false} turns it off, to measure it). */
     static final boolean LIVE = !"false".equals(System.getProperty("catad.simplify.live"));
 
+    /** At most this many rounds of the local rules; the whole-program passes run after the last at the latest. */
+    private static final int ROUNDS = 20;
+
     /** Constants up to this many numbers are folded. */
     static final int FOLD_LIMIT = 4096;
 
@@ -43,15 +46,20 @@ public final class Simplify {
     /** {@return f simplified to a fixed point, with or without {@link Zeros}} @param f a program @param zeros whether zeros are followed */
     static Prog simplify(Prog f, boolean zeros) {
         return Deep.run("simplify", () -> {
+            // the local rules to their fixed point first; the whole-program passes (each a walk over all of
+            // it, several times the cost of a round of local rules) only then, and again after they changed it
+            // and at the latest after the last of 20 rounds
             Prog cur = f;
-            for (int i = 0; i < 20; i++) {
+            for (int round = 1; ; round++) {
                 Prog next = once(cur);
-                if (zeros) next = Zeros.propagate(next);
-                if (LIVE) next = Live.prune(next);
-                if (next.equals(cur)) return next;
+                boolean last = round == ROUNDS;
+                if (last || next.equals(cur)) {
+                    if (zeros) next = Zeros.propagate(next);
+                    if (LIVE) next = Live.prune(next);
+                    if (last || next.equals(cur)) return next;
+                }
                 cur = next;
             }
-            return cur;
         });
     }
 
