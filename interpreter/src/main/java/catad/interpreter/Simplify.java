@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@code jam ∘ ((p △ q) × inr) → p ∘ exl △ jam ∘ (q × id)}),
  * constant folding, {@code map g ∘ map f → map (g ∘ f)}, and sharing of common sub-programs
  * ({@code f △ f → dup ∘ f}, {@code (f ∘ h) △ (g ∘ h) → (f △ g) ∘ h}). These rules see a zero only
- * next to its consumer; after each round {@link Zeros} follows known zeros through the whole program,
+ * next to its consumer; once they have nothing left to do (and after the last of at most 20 rounds)
+ * {@link Zeros} follows known zeros through the whole program,
  * and {@link Live} drops the parts of values that nothing uses, wherever they are computed.
  *
  * <p>The result computes the same function. Two caveats, as with JAX's symbolic zeros: where a zero
