@@ -26,6 +26,8 @@ final class Compiler {
     private static final boolean TAPE = !"false".equals(System.getProperty("catad.jit.tape"));
     /** {@code -Dcatad.jit.accumulate=false} turns off summing terms inside the loop that produces them ({@link Accumulate}), for comparison. */
     private static final boolean ACCUMULATE = !"false".equals(System.getProperty("catad.jit.accumulate"));
+    /** {@code -Dcatad.jit.shortLoops=false} turns off writing out short loops that fill scratch arrays ({@link ShortLoops}), for comparison. */
+    private static final boolean SHORT_LOOPS = !"false".equals(System.getProperty("catad.jit.shortLoops"));
 
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
@@ -36,6 +38,7 @@ final class Compiler {
             if (FORWARD) l.body = Forward.run(l.ir, l.body);
             if (TAPE) l.body = Tape.run(l.ir, l.body);
             if (SHARE) l.body = Share.run(l.ir, l.body);
+            if (SHORT_LOOPS) l.body = ShortLoops.run(l.ir, l.body);
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
             return l;

@@ -52,7 +52,10 @@ final class Emit {
      * A generated kernel and the workspace it needs.
      * @param code the kernel @param wsSize workspace length @param bytes class file size @param lanes doubles per vector in its vector loops, 0 if none
      */
-    record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod) {}
+    record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod, Vectorized vectorized) {}
+
+    /** What went on vectors: {@link VecMath} calls and gathers written in vector code (for tests). */
+    record Vectorized(int vecMathCalls, int gathers) {}
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
     private static final ClassDesc CD_THIS = ClassDesc.of("catad.jit.Kernel$Code");
@@ -89,6 +92,8 @@ final class Emit {
     private final Lower lo;
     private final List<Object> classData = new ArrayList<>();
     private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();
+    /** The index maps of gathers, by stride: {@code {0, c, 2c, …}} for each lane. */
+    private final Map<Integer, int[]> strides = new java.util.HashMap<>();
     private int wsSize;
 
     private CodeBuilder cb;
@@ -105,6 +110,8 @@ final class Emit {
     /** Whether transcendentals may use the Vector API's own (not bit-exact) versions. */
     private final boolean fastMath;
     private boolean usedVectors;
+    /** {@link VecMath} calls and gathers written in vector code. */
+    private int vecMathEmitted, gathersEmitted;
 
     private Emit(Lower lo, int lanes, boolean fastMath) {
         this.lo = lo;
@@ -175,7 +182,7 @@ final class Emit {
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
             var code = (Compiled) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod);
+            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod, new Vectorized(e.vecMathEmitted, e.gathersEmitted));
         } catch (RuntimeException | Error ex) {
             throw ex;
         } catch (Throwable t) {
@@ -1182,10 +1189,36 @@ final class Emit {
             if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) != 1 || !vectorOk(st.e(), l.v(), memo)) return false;
             writes.set(st.b().id);
         }
-        for (S s : l.body()) if (((Ir.Store) s).e().reads.intersects(writes)) return false;
+        for (S s : l.body()) if (!updatesOnly(l, (Ir.Store) s, writes)) return false;
         var roots = new ArrayList<E>();
         for (S s : l.body()) roots.add(((Ir.Store) s).e());
         return vecMathCalls(roots, l.v()) <= MAX_VECMATH_CALLS;
+    }
+
+    /**
+     * {@return whether the store's value reads nothing the loop writes, except its own place}: an
+     * update {@code b[ix] = f(b[ix], …)} (a sum accumulated across blocks, lane by lane) reads each
+     * element before the one store that writes it, in the same iteration, as the scalar loop does;
+     * any other read of a written buffer could see another lane's store too early or too late.
+     */
+    private static boolean updatesOnly(Ir.Loop l, Ir.Store st, BitSet writes) {
+        if (!st.e().reads.intersects(writes)) return true;
+        if (!st.e().reads.get(st.b().id)) return false;
+        var others = (BitSet) writes.clone();
+        others.clear(st.b().id);
+        if (st.e().reads.intersects(others)) return false;
+        for (S s : l.body()) if (s != st && ((Ir.Store) s).b() == st.b()) return false;
+        for (S s : l.body()) if (s != st && ((Ir.Store) s).e().reads.get(st.b().id)) return false;
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(List.of(st.e()));
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!e.reads.get(st.b().id) || !seen.add(e)) continue;
+            if (e instanceof Ir.Load ld && ld.b == st.b() && !ld.ix.equals(st.ix())) return false;
+            if (e instanceof Ir.Reduce) return false;
+            stack.addAll(e.kids());
+        }
+        return true;
     }
 
     /**
@@ -1193,7 +1226,7 @@ final class Emit {
      * code in one method C2 stops inlining, and vectors that are not inlined are boxed objects,
      * slower than scalar code. (A loop with more runs as scalar code, with the same bits.)
      */
-    private static final int MAX_VECMATH_CALLS = 1;
+    private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 8);
 
     /** A loop whose body is estimated above this many bytes is not a vector loop (it would be one method too large for the JVM). */
     private static final int VECTOR_BUDGET = 8 * OUTLINE_BUDGET;
@@ -1219,8 +1252,8 @@ final class Emit {
         if (known != null) return known;
         boolean ok = switch (e) {
             case Ir.Num n -> true;
-            case Ir.Load l -> l.ix.coeff(v) == 1;
-            case Ir.Pos q -> q.ix.coeff(v) == 1;
+            case Ir.Load l -> l.ix.coeff(v) != 0;     // unit stride a vector load, any other a gather
+            case Ir.Pos q -> q.ix.coeff(v) != 0;
             case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
             case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
             case Ir.Prim2 p -> binaryOp(p.p) != null && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
@@ -1569,19 +1602,34 @@ final class Emit {
             return vstore(e, vs);
         }
         switch (e) {
-            case Ir.Load l -> {
+            case Ir.Load l when l.ix.coeff(v) == 1 -> {
                 cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
                 array(l.b);
                 index(l.b, l.ix);
                 cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
             }
+            case Ir.Load l -> {
+                // stride c: lane j reads the first lane's index + c·j (a gather; the map is a constant)
+                gathersEmitted++;
+                cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                array(l.b);
+                index(l.b, l.ix);
+                cb.ldc(constant(strides.computeIfAbsent(l.ix.coeff(v), stride -> {
+                    int[] m = new int[lanes];
+                    for (int j = 0; j < lanes; j++) m[j] = stride * j;
+                    return m;
+                }), CD_int.arrayType()));
+                cb.iconst_0();
+                cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray",
+                        MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int, CD_int.arrayType(), CD_int));
+            }
             case Ir.Pos q -> {
-                // lanes i, i+1, …: the first lane's index, broadcast, plus the lane numbers
+                // lanes i, i+c, …: the first lane's index, broadcast, plus c times the lane numbers
                 cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
                 index(0, q.ix);
                 cb.i2d();
                 cb.invokestatic(CD_DOUBLE_VECTOR, "broadcast", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_double));
-                cb.iconst_1();
+                cb.loadConstant(q.ix.coeff(v));
                 cb.invokevirtual(CD_DOUBLE_VECTOR, "addIndex", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_int));
             }
             case Ir.Bin b -> {
@@ -1617,6 +1665,7 @@ final class Emit {
                     }
                     case String m when m.startsWith("vecmath ") -> {
                         // through a constant method handle: C2 inlines it late, after the kernel's own vector code
+                        vecMathEmitted++;
                         var mt = MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_DOUBLE_VECTOR);
                         cb.ldc(java.lang.constant.MethodHandleDesc.ofMethod(java.lang.constant.DirectMethodHandleDesc.Kind.STATIC,
                                 ClassDesc.of("catad.jit.VecMath"), m.substring(8), mt));

@@ -37,12 +37,31 @@ final class Forward {
     private static final int COPIED = 256;
 
     private final Ir.Builder ir;
+    /** Buffers whose values of any size are read where they were made, when the load is in the store's own block ({@link ShortLoops}'s written-out scratch arrays). */
+    private final BitSet values;
 
-    private Forward(Ir.Builder ir) { this.ir = ir; }
+    private Forward(Ir.Builder ir, BitSet values) { this.ir = ir; this.values = values; }
 
     /** {@return the statements with loads of stored values read from where the values were made} @param ir the program's builder @param body its statements */
     static List<S> run(Ir.Builder ir, List<S> body) {
-        return new Forward(ir).block(body, new Known());
+        return new Forward(ir, new BitSet()).block(body, new Known());
+    }
+
+    /**
+     * {@return the statements with loads of stored values read from where they were made, and for
+     * the buffers in {@code values} also values too large to compute again, where the load is in the
+     * same block as the store} (there the value is the very node the store computes, computed once)
+     * @param ir the program's builder @param body its statements @param values the buffers
+     */
+    static List<S> run(Ir.Builder ir, List<S> body, BitSet values) {
+        return new Forward(ir, values).block(body, new Known());
+    }
+
+    /** {@return whether the place holds a value of any size that a load in the current block reads as the value itself} */
+    private boolean inBlock(Known k, Place p) {
+        if (p == null || !values.get(p.b().id)) return false;
+        Integer lv = k.level.get(p);
+        return lv != null && lv == k.depth;
     }
 
 
@@ -56,13 +75,19 @@ final class Forward {
         final Map<Integer, List<Place>> readers = new HashMap<>();
         /** The buffers with an entry. */
         final BitSet bufs = new BitSet();
+        /** The block nesting depth at which each place was stored, and this block's. */
+        final Map<Place, Integer> level = new HashMap<>();
+        int depth;
 
+        /** {@return what is known on entering a block nested in this one} */
         Known copy() {
             var k = new Known();
             at.forEach((b, m) -> k.at.put(b, new HashMap<>(m)));
             k.holder.putAll(holder);
             readers.forEach((b, l) -> k.readers.put(b, new ArrayList<>(l)));
             k.bufs.or(bufs);
+            k.level.putAll(level);
+            k.depth = depth + 1;
             return k;
         }
 
@@ -73,6 +98,7 @@ final class Forward {
 
         void put(Buf b, Ix ix, E e) {
             at.computeIfAbsent(b, x -> new HashMap<>()).put(ix, e);
+            level.put(new Place(b, ix), depth);
             if (ix.isConst()) holder.putIfAbsent(e, new Place(b, ix));
             for (int r = e.reads.nextSetBit(0); r >= 0; r = e.reads.nextSetBit(r + 1))
                 readers.computeIfAbsent(r, x -> new ArrayList<>()).add(new Place(b, ix));
@@ -83,6 +109,7 @@ final class Forward {
             Map<Ix, E> m = at.get(b);
             if (m == null) return;
             E e = m.remove(ix);
+            level.remove(new Place(b, ix));
             if (e == null) return;
             Place h = holder.get(e);
             if (h != null && h.b() == b && h.ix().equals(ix)) holder.remove(e);
@@ -220,16 +247,17 @@ final class Forward {
         if (done != null) return done;
         E r;
         Place p = cheap ? null : k.holder.get(e);
+        if (inBlock(k, p)) p = null;
         if (p != null) r = ir.load(p.b(), p.ix());
         else if (e instanceof Ir.Load l) {
             E v = k.get(l.b, l.ix);
             Place h = v == null || cheap(v) ? null : k.holder.get(v);
-            r = v == null ? l : cheap(v) ? v : h == null ? l : ir.load(h.b(), h.ix());
+            r = v == null ? l : cheap(v) || inBlock(k, new Place(l.b, l.ix)) ? v : h == null ? l : ir.load(h.b(), h.ix());
         } else r = ir.rebuilt(e, x -> read(x, k, memo));
         if (r != e && !cheap(r)) {
             // rebuilt from forwarded parts, it may be a value a place holds
             Place q = k.holder.get(r);
-            if (q != null) r = ir.load(q.b(), q.ix());
+            if (q != null && !inBlock(k, q)) r = ir.load(q.b(), q.ix());
         }
         memo.put(e, r);
         return r;

@@ -361,12 +361,20 @@ final class Ir {
 
         /**
          * {@return the reduction of body over v}; a short sum is written out term by term instead, in
-         * the canonical order ({@link catad.dsl.Sums}): no loop, and its terms meet the rest of the
-         * expression (constant indices, shared loads, folded constants)
+         * the canonical order ({@link catad.dsl.Sums}), and a short maximum as {@code maximum}'s chain
+         * of {@code Math.max}: no loop, and their terms meet the rest of the expression (constant
+         * indices, shared loads, folded constants)
          */
         E reduce(Red op, Var v, E body) {
-            if (op == Red.SUM && v.n <= SHORT_SUM && (long) v.n * body.weight <= SHORT_SUM_NODES)
-                return writtenOut(v, body);
+            if (op != Red.ARGMAX && v.n <= SHORT_SUM && (long) v.n * body.weight <= SHORT_SUM_NODES) {
+                var terms = new E[v.n];
+                for (int j = 0; j < v.n; j++) terms[j] = subst(body, v, Ix.of(j));
+                if (op == Red.SUM) return writtenOut(terms);
+                // maximum's own order, term by term: m = x0, then m = max(m, xj) (Math.max, as the interpreter)
+                E m = terms[0];
+                for (int j = 1; j < v.n; j++) m = prim2(catad.dsl.Prims.MAX, m, terms[j]);
+                return m;
+            }
             return interned.computeIfAbsent(new ReduceKey(op, v, body), k -> new Reduce(ids++, op, v, body));
         }
 
@@ -376,17 +384,17 @@ final class Ir {
         static final int SHORT_SUM_NODES = 256;
 
         /** The canonical sum, term by term: eight partial sums over the blocks of eight, combined as a tree, then the tail in order. */
-        private E writtenOut(Var v, E body) {
-            int n = v.n, full = n / 8 * 8;
+        private E writtenOut(E[] terms) {
+            int n = terms.length, full = n / 8 * 8;
             E s;
             if (full == 0) s = num(0.0);
             else {
                 var a = new E[8];
                 java.util.Arrays.fill(a, num(0.0));
-                for (int j = 0; j < full; j++) a[j % 8] = bin(Op.ADD, a[j % 8], subst(body, v, Ix.of(j)));
+                for (int j = 0; j < full; j++) a[j % 8] = bin(Op.ADD, a[j % 8], terms[j]);
                 s = combined(a);
             }
-            for (int j = full; j < n; j++) s = bin(Op.ADD, s, subst(body, v, Ix.of(j)));
+            for (int j = full; j < n; j++) s = bin(Op.ADD, s, terms[j]);
             return s;
         }
 

@@ -30,6 +30,7 @@ public final class Kernel {
     private final String interpreted;
     private final ThreadLocal<double[]> workspace;
     private final long compileNanos;
+    private final Emit.Vectorized vectorized;
 
     Kernel(Prog program, Emit.Result r, long compileNanos) {
         this.program = program;
@@ -38,6 +39,7 @@ public final class Kernel {
         this.classBytes = r.bytes();
         this.largestMethod = r.largestMethod();
         this.lanes = r.lanes();
+        this.vectorized = r.vectorized();
         this.interpreted = null;
         this.workspace = ThreadLocal.withInitial(() -> new double[wsSize]);
         this.compileNanos = compileNanos;
@@ -51,6 +53,7 @@ public final class Kernel {
         this.classBytes = 0;
         this.largestMethod = 0;
         this.lanes = 0;
+        this.vectorized = new Emit.Vectorized(0, 0);
         this.interpreted = reason;
         this.workspace = null;
         this.compileNanos = compileNanos;
@@ -70,6 +73,9 @@ public final class Kernel {
 
     /** {@return doubles per vector in the kernel's vector loops, or 0 when it has none (scalar loops only)} */
     public int vectorLanes() { return lanes; }
+
+    /** {@return what the kernel's vector code does: exact transcendentals and gathers (for tests)} */
+    Emit.Vectorized vectorized() { return vectorized; }
 
     /** {@return the numbers of workspace each calling thread keeps} */
     public int workspaceSize() { return wsSize; }

@@ -1,6 +1,7 @@
 package catad.examples.gradbench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.Locale;
  *
  * <p>Each function is prepared once (parsing and compiling are not timed, as in the protocol),
  * run untimed until its time has settled (rounds of half a second until one's median is within 3 %
- * of the one before: the JVM compiles a large kernel's methods over seconds; at least one second,
- * at most ten), then timed: the median of at least five runs and of at least a second of runs. A run on the interpreter that takes longer than {@link #SLOW} is
+ * of the one before and the JVM compiled nothing during it: the JVM compiles a large kernel's
+ * methods over seconds; at least one second, at most twenty), then timed: the median of at least five runs and of at least a second of runs. A run on the interpreter that takes longer than {@link #SLOW} is
  * reported once, untimed further.
  *
  * <p>Usage: {@code ./catad run catad.examples.gradbench.Report [eval ...] [--jit-only] [--interpreter-workloads=N]}
@@ -91,6 +92,9 @@ public final class Report {
         }
     }
 
+    /** Milliseconds of JIT compilation during a warm-up round above which the JVM is still compiling the kernel. */
+    private static final long COMPILING_MS = 5;
+
     /** {@return the median time of one run of the function (ns)}, after a warm-up */
     static double time(Module m, String function, JsonNode input, Backend backend) {
         Job job = m.prepare(function, input, backend);
@@ -108,21 +112,28 @@ public final class Report {
         }
         // warm up until the JVM has compiled what it will (a kernel of many methods takes seconds):
         // rounds of about half a second (at least three runs) until a round's median is within 3 %
-        // of the round before, at least one second and at most ten
+        // of the round before and the JVM's compilers were idle during the round (a time can hold
+        // still for a round while C2 is still compiling the kernel's methods one by one), at least
+        // one second and at most twenty
+        var compiler = ManagementFactory.getCompilationMXBean();
+        boolean watch = compiler != null && compiler.isCompilationTimeMonitoringSupported();
         long warm = System.nanoTime();
         double last = Double.NaN;
         while (true) {
             var round = new ArrayList<Long>();
+            long c0 = watch ? compiler.getTotalCompilationTime() : 0;
             long r0 = System.nanoTime();
             while (round.size() < 3 || System.nanoTime() - r0 < 500_000_000L) {
                 long s = System.nanoTime();
                 job.run();
                 round.add(System.nanoTime() - s);
             }
+            boolean compiled = watch && compiler.getTotalCompilationTime() - c0 > COMPILING_MS;
             round.sort(null);
             double median = round.get(round.size() / 2);
             long spent = System.nanoTime() - warm;
-            if (spent > 10_000_000_000L || (spent >= 1_000_000_000L && Math.abs(median - last) <= 0.03 * last)) break;
+            if (spent > 20_000_000_000L
+                    || (spent >= 1_000_000_000L && !compiled && Math.abs(median - last) <= 0.03 * last)) break;
             last = median;
         }
         var times = new ArrayList<Long>();

@@ -1,0 +1,147 @@
+package catad.jit;
+
+import catad.jit.Ir.Buf;
+import catad.jit.Ir.E;
+import catad.jit.Ir.Ix;
+import catad.jit.Ir.S;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+
+/**
+ * Writes out the short loops that only fill a scratch array, and reads the array's elements from
+ * where they were made, so that the loop around them becomes one expression per iteration.
+ *
+ * <p>Why: a {@code map} whose body needs statements is lowered as a loop even when it is short —
+ * a GMM's four components per point, each with its own shared difference vector. Once the
+ * difference vectors' stores are dead (their loads were read through by {@link Forward}), what is
+ * left is a loop of four iterations storing four distances, which the rest of the point reads at
+ * constant places. Written out, each of the four stores is a constant place, and a load of it is
+ * the stored expression itself: every element is computed in the same block as its one reader, so
+ * the hash-consed node is computed once, as before. With the scratch array gone, the loop over the
+ * points stores one expression per point, and runs on vectors across points (gathers for the
+ * points' strided coordinates, see {@code Emit}).
+ *
+ * <p>Nothing changes a number: the same expressions are evaluated, in the same block, each once.
+ * Steps: drop the stores into workspace buffers that nothing reads (anywhere in the program);
+ * write out loops of at most {@link #SHORT} iterations of at most {@link #NODES} new nodes whose
+ * body stores only into the workspace; read the written-out places through ({@link Forward} in its
+ * block mode, for those buffers only); drop the stores that are dead now.
+ */
+final class ShortLoops {
+    private ShortLoops() {}
+
+    /** Loops of at most this many iterations are written out. */
+    static final int SHORT = 16;
+    /** … when their iterations together are at most this many nodes that depend on the index. */
+    static final int NODES = 1024;
+
+    /** {@return the statements with short scratch loops written out and their elements read where they were made} @param ir the builder @param body the statements */
+    static List<S> run(Ir.Builder ir, List<S> body) {
+        body = dropDead(ir, body);
+        var unrolled = new BitSet();
+        body = block(ir, body, unrolled);
+        if (unrolled.isEmpty()) return body;
+        body = Forward.run(ir, body, unrolled);
+        return dropDead(ir, body);
+    }
+
+    private static List<S> block(Ir.Builder ir, List<S> stmts, BitSet unrolled) {
+        var out = new ArrayList<S>(stmts.size());
+        for (S s : stmts) {
+            switch (s) {
+                case Ir.Loop l -> {
+                    List<S> inner = block(ir, l.body(), unrolled);
+                    if (short_(l.v(), inner)) {
+                        for (int c = 0; c < l.v().n; c++)
+                            for (S t : inner) {
+                                var st = (Ir.Store) t;
+                                out.add(new Ir.Store(st.b(), st.ix().subst(l.v(), Ix.of(c)), ir.subst(st.e(), l.v(), Ix.of(c))));
+                                unrolled.set(st.b().id);
+                            }
+                    } else out.add(inner == l.body() ? l : new Ir.Loop(l.v(), inner));
+                }
+                case Ir.If i -> out.add(new Ir.If(i.t(), block(ir, i.yes(), unrolled), block(ir, i.no(), unrolled)));
+                case Ir.While w -> out.add(new Ir.While(w.test(), w.t(), block(ir, w.body(), unrolled), w.max(), w.what()));
+                default -> out.add(s);
+            }
+        }
+        return sameAs(out, stmts) ? stmts : out;
+    }
+
+    private static boolean sameAs(List<S> a, List<S> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (a.get(i) != b.get(i)) return false;
+        return true;
+    }
+
+    /** {@return whether the loop is short, stores only into the workspace, and small when written out} */
+    private static boolean short_(Ir.Var v, List<S> body) {
+        if (v.n == 0 || v.n > SHORT || body.isEmpty()) return false;
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>();
+        for (S s : body) {
+            if (!(s instanceof Ir.Store st) || st.b().kind != Ir.Kind.WS) return false;
+            // a store reading its own buffer depends on the order of iterations' stores: keep the loop
+            if (st.e().reads.get(st.b().id)) return false;
+            stack.add(st.e());
+        }
+        long limit = NODES / v.n;
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!e.vars.get(v.id) || !seen.add(e)) continue;
+            if (e instanceof Ir.Reduce || seen.size() > limit) return false;
+            stack.addAll(e.kids());
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- dead stores
+
+    /** {@return the statements without the stores into workspace buffers that nothing in the program reads, and the loops left empty} */
+    static List<S> dropDead(Ir.Builder ir, List<S> body) {
+        for (int round = 0; round < 8; round++) {
+            var read = new BitSet();
+            for (S s : body) reads(s, read);
+            var dead = new BitSet();
+            for (Buf b : ir.bufs) if (b.kind == Ir.Kind.WS && !read.get(b.id)) dead.set(b.id);
+            var written = new BitSet();
+            for (S s : body) Ir.writes(s, written);
+            dead.and(written);
+            if (dead.isEmpty()) return body;
+            body = drop(body, dead);
+        }
+        return body;
+    }
+
+    /** Adds the buffers s reads, anywhere inside it. */
+    private static void reads(S s, BitSet into) {
+        switch (s) {
+            case Ir.Store st -> into.or(st.e().reads);
+            case Ir.Loop l -> { for (S t : l.body()) reads(t, into); }
+            case Ir.If i -> { into.or(i.t().reads); for (S t : i.yes()) reads(t, into); for (S t : i.no()) reads(t, into); }
+            case Ir.While w -> { into.or(w.t().reads); for (S t : w.test()) reads(t, into); for (S t : w.body()) reads(t, into); }
+            case Ir.Call c -> into.set(c.in().id);
+            case Ir.Copy c -> into.set(c.from().id);
+        }
+    }
+
+    private static List<S> drop(List<S> stmts, BitSet dead) {
+        var out = new ArrayList<S>(stmts.size());
+        for (S s : stmts) {
+            switch (s) {
+                case Ir.Store st -> { if (!dead.get(st.b().id)) out.add(st); }
+                case Ir.Copy c -> { if (!dead.get(c.to().id)) out.add(c); }
+                case Ir.Loop l -> {
+                    List<S> b = drop(l.body(), dead);
+                    if (!b.isEmpty()) out.add(new Ir.Loop(l.v(), b));
+                }
+                case Ir.If i -> out.add(new Ir.If(i.t(), drop(i.yes(), dead), drop(i.no(), dead)));
+                case Ir.While w -> out.add(new Ir.While(drop(w.test(), dead), w.t(), drop(w.body(), dead), w.max(), w.what()));
+                case Ir.Call c -> out.add(c);
+            }
+        }
+        return out;
+    }
+}
