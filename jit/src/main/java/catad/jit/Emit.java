@@ -55,7 +55,7 @@ final class Emit {
     record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod, Vectorized vectorized) {}
 
     /** What went on vectors: {@link VecMath} calls and gathers written in vector code (for tests). */
-    record Vectorized(int vecMathCalls, int gathers) {}
+    record Vectorized(int vecMathCalls, int gathers, int scatters) {}
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
     private static final ClassDesc CD_THIS = ClassDesc.of("catad.jit.Kernel$Code");
@@ -111,7 +111,7 @@ final class Emit {
     private final boolean fastMath;
     private boolean usedVectors;
     /** {@link VecMath} calls and gathers written in vector code. */
-    private int vecMathEmitted, gathersEmitted;
+    private int vecMathEmitted, gathersEmitted, scattersEmitted;
 
     private Emit(Lower lo, int lanes, boolean fastMath) {
         this.lo = lo;
@@ -182,7 +182,7 @@ final class Emit {
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
             var code = (Compiled) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod, new Vectorized(e.vecMathEmitted, e.gathersEmitted));
+            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod, new Vectorized(e.vecMathEmitted, e.gathersEmitted, e.scattersEmitted));
         } catch (RuntimeException | Error ex) {
             throw ex;
         } catch (Throwable t) {
@@ -1173,8 +1173,8 @@ final class Emit {
     // ---------------------------------------------------------------- vector loops
 
     /**
-     * {@return whether a loop can run {@link #lanes} iterations at a time}: its body only stores,
-     * each at unit stride in the loop variable, values the Vector API computes exactly as the scalar
+     * {@return whether a loop can run {@link #lanes} iterations at a time}: its body only stores
+     * (at unit stride, or scattered at another, no two stores at one place), values the Vector API computes exactly as the scalar
      * code does, and it reads nothing it writes.
      */
     private boolean vectorizable(Ir.Loop l) {
@@ -1182,13 +1182,14 @@ final class Emit {
         // a vector loop is one method: a body too large for one is outlined instead, as scalar code
         // (a tree's gradient summing 256 one-hot rows in one expression needed 65,537 local slots)
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        if ((long) inner(l, seen) * BYTES_PER_NODE > VECTOR_BUDGET) return false;
+        if ((long) inner(l, seen) * VECTOR_BYTES_PER_NODE > VECTOR_BUDGET) return false;
         var writes = new BitSet();
         var memo = new IdentityHashMap<E, Boolean>();
         for (S s : l.body()) {
-            if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) != 1 || !vectorOk(st.e(), l.v(), memo)) return false;
+            if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) == 0 || !vectorOk(st.e(), l.v(), memo)) return false;
             writes.set(st.b().id);
         }
+        if (!disjoint(l)) return false;
         for (S s : l.body()) if (!updatesOnly(l, (Ir.Store) s, writes)) return false;
         var roots = new ArrayList<E>();
         for (S s : l.body()) roots.add(((Ir.Store) s).e());
@@ -1196,19 +1197,39 @@ final class Emit {
     }
 
     /**
+     * {@return whether no two stores of the loop write one place, in any iterations}: then the
+     * vector loop, which runs each store for all its lanes before the next store, leaves the
+     * places as the scalar loop does. Stores into one buffer must differ only in their constant,
+     * by a difference d that is not the stride c times an iteration distance below the loop's
+     * length (a point's 44 places at stride 44; the two halves of a pair of arrays, n apart).
+     */
+    private static boolean disjoint(Ir.Loop l) {
+        var stores = new ArrayList<Ir.Store>();
+        for (S s : l.body()) stores.add((Ir.Store) s);
+        Var v = l.v();
+        for (int i = 0; i < stores.size(); i++)
+            for (int j = i + 1; j < stores.size(); j++) {
+                Ir.Store a = stores.get(i), b = stores.get(j);
+                if (a.b() != b.b()) continue;
+                if (!a.ix().terms().equals(b.ix().terms())) return false;
+                long c = a.ix().coeff(v), d = (long) b.ix().c() - a.ix().c();
+                if (d % c == 0 && Math.abs(d / c) < v.n) return false;
+            }
+        return true;
+    }
+
+    /**
      * {@return whether the store's value reads nothing the loop writes, except its own place}: an
-     * update {@code b[ix] = f(b[ix], …)} (a sum accumulated across blocks, lane by lane) reads each
-     * element before the one store that writes it, in the same iteration, as the scalar loop does;
-     * any other read of a written buffer could see another lane's store too early or too late.
+     * update {@code b[ix] = f(b[ix], …)} (partial sums accumulated across blocks, lane by lane) reads
+     * each element before the one store that writes it, which no other store or iteration writes
+     * ({@link #disjoint}), as the scalar loop does; any other read of a written buffer could see
+     * another lane's store too early or too late.
      */
     private static boolean updatesOnly(Ir.Loop l, Ir.Store st, BitSet writes) {
         if (!st.e().reads.intersects(writes)) return true;
-        if (!st.e().reads.get(st.b().id)) return false;
         var others = (BitSet) writes.clone();
         others.clear(st.b().id);
         if (st.e().reads.intersects(others)) return false;
-        for (S s : l.body()) if (s != st && ((Ir.Store) s).b() == st.b()) return false;
-        for (S s : l.body()) if (s != st && ((Ir.Store) s).e().reads.get(st.b().id)) return false;
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>(List.of(st.e()));
         while (!stack.isEmpty()) {
@@ -1228,8 +1249,15 @@ final class Emit {
      */
     private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 8);
 
-    /** A loop whose body is estimated above this many bytes is not a vector loop (it would be one method too large for the JVM). */
-    private static final int VECTOR_BUDGET = 8 * OUTLINE_BUDGET;
+    /**
+     * A loop whose body is estimated above this many bytes of vector code is not a vector loop: it
+     * is one method, and above 8,000 bytes HotSpot would not compile it (a GMM gradient's loop over
+     * points, 535 nodes, came to 14,652 bytes and ran in the bytecode interpreter, 20× slower than
+     * its scalar form).
+     */
+    private static final int VECTOR_BUDGET = 7_000;
+    /** Bytes of vector code per node, measured on GMM kernels (18.6 for the primal's loop over points, 27 for the gradient's, with its scatters). */
+    private static final int VECTOR_BYTES_PER_NODE = 28;
 
     /** {@return how many distinct {@link VecMath} calls along v the expressions need} */
     private int vecMathCalls(List<E> roots, Var v) {
@@ -1331,7 +1359,15 @@ final class Emit {
                 cb.aload(x);
                 array(st.b());
                 index(st.b(), st.ix());
-                cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+                int c = st.ix().coeff(v);
+                if (c == 1) cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+                else {
+                    // stride c: lane j writes the first lane's place + c·j (a scatter)
+                    scattersEmitted++;
+                    cb.ldc(constant(strideMap(c), CD_int.arrayType()));
+                    cb.iconst_0();
+                    cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int, CD_int.arrayType(), CD_int));
+                }
             }
         });
         cb.iinc(slot, lanes);
@@ -1614,11 +1650,7 @@ final class Emit {
                 cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
                 array(l.b);
                 index(l.b, l.ix);
-                cb.ldc(constant(strides.computeIfAbsent(l.ix.coeff(v), stride -> {
-                    int[] m = new int[lanes];
-                    for (int j = 0; j < lanes; j++) m[j] = stride * j;
-                    return m;
-                }), CD_int.arrayType()));
+                cb.ldc(constant(strideMap(l.ix.coeff(v)), CD_int.arrayType()));
                 cb.iconst_0();
                 cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray",
                         MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int, CD_int.arrayType(), CD_int));
@@ -1696,6 +1728,15 @@ final class Emit {
             case Ir.Reduce r -> throw new AssertionError("a reduction is not vectorized along an outer loop");
         }
         return vstore(e, vs);
+    }
+
+    /** {@return the index map {@code {0, c, 2c, …}} of a gather or scatter at stride c, one per stride} */
+    private int[] strideMap(int c) {
+        return strides.computeIfAbsent(c, stride -> {
+            int[] m = new int[lanes];
+            for (int j = 0; j < lanes; j++) m[j] = stride * j;
+            return m;
+        });
     }
 
     private int vstore(E e, Map<E, Integer> vs) {

@@ -361,15 +361,16 @@ final class Ir {
 
         /**
          * {@return the reduction of body over v}; a short sum is written out term by term instead, in
-         * the canonical order ({@link catad.dsl.Sums}), and a short maximum as {@code maximum}'s chain
-         * of {@code Math.max}: no loop, and their terms meet the rest of the expression (constant
+         * the canonical order ({@link catad.dsl.Sums}), a short maximum as {@code maximum}'s chain
+         * of {@code Math.max}, a short argmax as the selections of its loop: no loop, and their terms meet the rest of the expression (constant
          * indices, shared loads, folded constants)
          */
         E reduce(Red op, Var v, E body) {
-            if (op != Red.ARGMAX && v.n <= SHORT_SUM && (long) v.n * body.weight <= SHORT_SUM_NODES) {
+            if (v.n <= SHORT_SUM && (long) v.n * body.weight <= SHORT_SUM_NODES) {
                 var terms = new E[v.n];
                 for (int j = 0; j < v.n; j++) terms[j] = subst(body, v, Ix.of(j));
                 if (op == Red.SUM) return writtenOut(terms);
+                if (op == Red.ARGMAX) return argmaxWrittenOut(terms);
                 // maximum's own order, term by term: m = x0, then m = max(m, xj) (Math.max, as the interpreter)
                 E m = terms[0];
                 for (int j = 1; j < v.n; j++) m = prim2(catad.dsl.Prims.MAX, m, terms[j]);
@@ -382,6 +383,23 @@ final class Ir {
         static final int SHORT_SUM = 16;
         /** … when the terms together are at most this many nodes. */
         static final int SHORT_SUM_NODES = 256;
+
+        /**
+         * {@return the index of the first largest term, -1 if a term is NaN: the emitted loop's
+         * steps written out} {@code t > top} is {@code t − top > 0} for every pair of doubles that
+         * are not NaN (a difference of doubles is 0 only when they are equal, and ∞ − ∞ is NaN
+         * exactly where the two are equal), and {@code |t| + 1 > 0} is "t is not NaN".
+         */
+        private E argmaxWrittenOut(E[] terms) {
+            E best = num(0), top = num(Double.NEGATIVE_INFINITY);
+            for (int j = 0; j < terms.length; j++) {
+                E larger = bin(Op.ADD, terms[j], bin(Op.MUL, num(-1), top));
+                best = sel(larger, num(j), best);
+                top = sel(larger, terms[j], top);
+            }
+            for (E t : terms) best = sel(bin(Op.ADD, un(catad.dsl.Prims.ABS, t), num(1)), best, num(-1));
+            return best;
+        }
 
         /** The canonical sum, term by term: eight partial sums over the blocks of eight, combined as a tree, then the tail in order. */
         private E writtenOut(E[] terms) {

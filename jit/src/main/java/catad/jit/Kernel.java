@@ -53,7 +53,7 @@ public final class Kernel {
         this.classBytes = 0;
         this.largestMethod = 0;
         this.lanes = 0;
-        this.vectorized = new Emit.Vectorized(0, 0);
+        this.vectorized = new Emit.Vectorized(0, 0, 0);
         this.interpreted = reason;
         this.workspace = null;
         this.compileNanos = compileNanos;

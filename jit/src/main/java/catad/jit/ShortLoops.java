@@ -26,7 +26,7 @@ import java.util.List;
  * <p>Nothing changes a number: the same expressions are evaluated, in the same block, each once.
  * Steps: drop the stores into workspace buffers that nothing reads (anywhere in the program);
  * write out loops of at most {@link #SHORT} iterations of at most {@link #NODES} new nodes whose
- * body stores only into the workspace; read the written-out places through ({@link Forward} in its
+ * body stores only into the workspace and holds no reduction; read the written-out places through ({@link Forward} in its
  * block mode, for those buffers only); drop the stores that are dead now.
  */
 final class ShortLoops {
@@ -36,6 +36,8 @@ final class ShortLoops {
     static final int SHORT = 16;
     /** … when their iterations together are at most this many nodes that depend on the index. */
     static final int NODES = 1024;
+    /** … and their body has at most this many nodes in all (loop-invariant ones too). */
+    static final int SCANNED = 8192;
 
     /** {@return the statements with short scratch loops written out and their elements read where they were made} @param ir the builder @param body the statements */
     static List<S> run(Ir.Builder ir, List<S> body) {
@@ -43,8 +45,31 @@ final class ShortLoops {
         var unrolled = new BitSet();
         body = block(ir, body, unrolled);
         if (unrolled.isEmpty()) return body;
-        body = Forward.run(ir, body, unrolled);
+        // the written-out arrays, and the other short arrays written at constant places only (a
+        // point's scores, read inside the loop just written out)
+        var values = constantPlaces(ir, body);
+        values.or(unrolled);
+        body = Forward.run(ir, body, values);
         return dropDead(ir, body);
+    }
+
+    /** {@return the workspace buffers that only stores at constant places write} */
+    private static BitSet constantPlaces(Ir.Builder ir, List<S> body) {
+        BitSet constant = new BitSet(), other = new BitSet();
+        for (S s : body) places(s, constant, other);
+        for (Buf b : ir.bufs) if (b.kind != Ir.Kind.WS) other.set(b.id);
+        constant.andNot(other);
+        return constant;
+    }
+
+    private static void places(S s, BitSet constant, BitSet other) {
+        switch (s) {
+            case Ir.Store st -> (st.ix().isConst() ? constant : other).set(st.b().id);
+            case Ir.Loop l -> { for (S t : l.body()) places(t, constant, other); }
+            case Ir.If i -> { for (S t : i.yes()) places(t, constant, other); for (S t : i.no()) places(t, constant, other); }
+            case Ir.While w -> { for (S t : w.test()) places(t, constant, other); for (S t : w.body()) places(t, constant, other); }
+            default -> Ir.writes(s, other);
+        }
     }
 
     private static List<S> block(Ir.Builder ir, List<S> stmts, BitSet unrolled) {
@@ -52,15 +77,16 @@ final class ShortLoops {
         for (S s : stmts) {
             switch (s) {
                 case Ir.Loop l -> {
-                    List<S> inner = block(ir, l.body(), unrolled);
-                    if (short_(l.v(), inner)) {
+                    List<S> kept = block(ir, l.body(), unrolled);
+                    List<S> inner = stores(ir, kept);
+                    if (inner != null && short_(l.v(), inner)) {
                         for (int c = 0; c < l.v().n; c++)
                             for (S t : inner) {
                                 var st = (Ir.Store) t;
                                 out.add(new Ir.Store(st.b(), st.ix().subst(l.v(), Ix.of(c)), ir.subst(st.e(), l.v(), Ix.of(c))));
                                 unrolled.set(st.b().id);
                             }
-                    } else out.add(inner == l.body() ? l : new Ir.Loop(l.v(), inner));
+                    } else out.add(kept == l.body() ? l : new Ir.Loop(l.v(), kept));
                 }
                 case Ir.If i -> out.add(new Ir.If(i.t(), block(ir, i.yes(), unrolled), block(ir, i.no(), unrolled)));
                 case Ir.While w -> out.add(new Ir.While(w.test(), w.t(), block(ir, w.body(), unrolled), w.max(), w.what()));
@@ -68,6 +94,21 @@ final class ShortLoops {
             }
         }
         return sameAs(out, stmts) ? stmts : out;
+    }
+
+    /** {@return the statements as stores only, a short copy between workspace buffers as its loads and stores; null if there is anything else} */
+    private static List<S> stores(Ir.Builder ir, List<S> stmts) {
+        var out = new ArrayList<S>(stmts.size());
+        for (S s : stmts) {
+            switch (s) {
+                case Ir.Store st -> out.add(st);
+                case Ir.Copy c when c.n() <= SHORT && c.from().kind == Ir.Kind.WS && c.to().kind == Ir.Kind.WS && c.from() != c.to() -> {
+                    for (int i = 0; i < c.n(); i++) out.add(new Ir.Store(c.to(), c.toOff().plus(i), ir.load(c.from(), c.fromOff().plus(i))));
+                }
+                default -> { return null; }
+            }
+        }
+        return out;
     }
 
     private static boolean sameAs(List<S> a, List<S> b) {
@@ -81,18 +122,44 @@ final class ShortLoops {
         if (v.n == 0 || v.n > SHORT || body.isEmpty()) return false;
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>();
+        var writes = new BitSet();
         for (S s : body) {
             if (!(s instanceof Ir.Store st) || st.b().kind != Ir.Kind.WS) return false;
-            // a store reading its own buffer depends on the order of iterations' stores: keep the loop
-            if (st.e().reads.get(st.b().id)) return false;
+            writes.set(st.b().id);
+        }
+        // the iterations must not talk through memory: what an iteration reads of what the loop writes
+        // is only what the same iteration stored before, at constant places (a scratch array, not a
+        // loop's state, whose copies would be one load node read at different times)
+        var stored = new java.util.HashSet<Object>();
+        for (S s : body) {
+            var st = (Ir.Store) s;
+            if (st.e().reads.intersects(writes) && !readsOnlyStored(st.e(), writes, stored)) return false;
+            if (st.ix().isConst()) stored.add(java.util.List.of(st.b(), st.ix()));
             stack.add(st.e());
         }
+        // a reduction inside would be written once per iteration over one and the same index of its
+        // own, whatever it depends on; a loop without one is plain arithmetic, copied as it is
         long limit = NODES / v.n;
+        int dependent = 0;
         while (!stack.isEmpty()) {
             E e = stack.removeLast();
-            if (!e.vars.get(v.id) || !seen.add(e)) continue;
-            if (e instanceof Ir.Reduce || seen.size() > limit) return false;
+            if (!seen.add(e)) continue;
+            if (e instanceof Ir.Reduce || seen.size() > SCANNED) return false;
+            if (e.vars.get(v.id) && ++dependent > limit) return false;
             stack.addAll(e.kids());
+        }
+        return true;
+    }
+
+    /** {@return whether every load in e of a buffer in {@code writes} is of a place in {@code stored}} */
+    private static boolean readsOnlyStored(E e, BitSet writes, java.util.Set<Object> stored) {
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(List.of(e));
+        while (!stack.isEmpty()) {
+            E x = stack.removeLast();
+            if (!x.reads.intersects(writes) || !seen.add(x)) continue;
+            if (x instanceof Ir.Load ld && writes.get(ld.b.id) && !stored.contains(List.of(ld.b, ld.ix))) return false;
+            stack.addAll(x.kids());
         }
         return true;
     }

@@ -72,10 +72,79 @@ class PointLoopTest {
         var x = input(f.dom().dim(), 7);
         Kernel k = Jit.compile(f);
         assertSameBits(AD.eval(f, x), k.apply(x), "a map over pairs");
-        if (Vectors.LANES > 0) assertEquals(new Emit.Vectorized(0, 2), k.vectorized(), k::toString);
-        // the cotangent of the pairs is written at stride 2 too, from unit-stride reads
+        if (Vectors.LANES > 0) assertEquals(new Emit.Vectorized(0, 2, 0), k.vectorized(), k::toString);
+        // the cotangent of the pairs is written at stride 2: scattered, each place by one store
         Prog g = AD.grad(compose(sum(Shape.vec(n)), f));
-        assertSameBits(AD.eval(g, x), Jit.compile(g).apply(x), "its gradient");
+        Kernel kg = Jit.compile(g);
+        assertSameBits(AD.eval(g, x), kg.apply(x), "its gradient");
+        if (Vectors.LANES > 0) assertTrue(kg.vectorized().scatters() >= 2, kg.vectorized()::toString);
+    }
+
+    @Test void twoHalvesOfAnArrayStoredByOneLoopStayApartAndOverlapsStayScalar() {
+        int n = 21;
+        // (x ↦ (sin-free arithmetic of x) , x ↦ …) as one array of pairs, then as two arrays side by side
+        Prog pairs = map(n, fork(compose(Prims.SQUARE.prog(), Prims.ABS.prog()), compose(add, dup(Shape.R))));
+        Prog halves = compose(unzip(n, Shape.R, Shape.R), pairs);
+        for (Prog f : List.of(pairs, halves)) {
+            var x = input(f.dom().dim(), 11);
+            x[0] = -0.0; x[1] = Double.NaN; x[2] = Double.NEGATIVE_INFINITY;
+            Kernel k = Jit.compile(f);
+            assertSameBits(AD.eval(f, x), k.apply(x), f.toString());
+            if (Vectors.LANES > 0) assertEquals(Vectors.LANES, k.vectorLanes(), k::toString);
+        }
+    }
+
+    @Test void aLoopCarryingStateWithASumInsideIsNotWrittenOut() {
+        // found by JitAgreementLaws: written out, the two steps' sums were one index's two reductions
+        Prog f = catad.dsl.Parser.parse("iterate 2 ((id ||| jam . sum) . mapAccumL ((jam ||| jam) . cond (jam . (jam &&& const 0.07725424859373686))"
+                + " dup (dup *** dup) &&& id) . inl<[3]R>)", Shape.R);
+        for (var options : List.of(Jit.Options.DEFAULT, Jit.Options.SCALAR)) {
+            double[] x = {0.001};
+            assertSameBits(AD.eval(f, x), Jit.compile(f, options).apply(x), f + " " + options);
+        }
+    }
+
+    @Test void aLoopWhoseStepsTalkThroughMemoryIsNotWrittenOut() {
+        // found by JitAgreementLaws: a mapAccumR of 11 steps, its carry copied back at each step's end,
+        // written out read the carry as one load node at different times
+        Prog f = catad.dsl.Parser.parse("mapAccumR (cond (jam . ((jam ||| id) &&& const 0.07725424859373686) . exl) (exl . mapAccum"
+                + "R (inl<R> . (jam . exl &&& exr) . exl &&& !) . (exr &&& zero<[2]((R * R) * R)>)) (inl<R> ."
+                + " (jam . exl &&& exr) . exr) . (exl . exr &&& exl &&& exr . exr)) . (exl . exr &&& zip . (z"
+                + "ip . (exr . mapAccumL (exl . cond (jam . ((jam ||| id) &&& const 0.07725424859373686)) (it"
+                + "erate 2 ((dup *** zero<R>) . exl)) ((dup *** zero<R>) . exl) &&& exl) &&& exr) . exl &&& e"
+                + "xr . exr)) . (id &&& const<(R * R) * [11]R> [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, "
+                + "1.0, 1.0, 1.0, 1.0])",
+                Shape.pair(Shape.pair(Shape.R, Shape.R), Shape.vec(11)));
+        double[] x = new double[13];
+        assertSameBits(AD.eval(f, x), Jit.compile(f).apply(x), "mapAccumR of 11 steps");
+    }
+
+    /** {@return a kernel of f's shapes whose code is the given statements, on vectors of {@code lanes} (0: scalar)} */
+    private static Kernel kernelOf(Prog f, java.util.function.Function<Lower, List<Ir.S>> body, int lanes) {
+        var lo = new Lower(f);
+        lo.body = body.apply(lo);
+        return new Kernel(f, Emit.emit(lo, lanes, false), 0);
+    }
+
+    @Test void storesThatMeetAcrossIterationsStayScalar() {
+        // for v < 16: out[v] = in[v]; out[v + 1] = in[v] + in[v] — iteration v + 1 overwrites what v stored
+        // at v + 1, so the result depends on the iterations' order, which lanes do not keep
+        Prog f = map(17, Prims.EXP.prog());
+        java.util.function.Function<Lower, List<Ir.S>> overlapping = lo -> {
+            Ir.Buf in = lo.ir.bufs.stream().filter(b -> b.kind == Ir.Kind.IN).findFirst().orElseThrow();
+            Ir.Buf out = lo.ir.bufs.stream().filter(b -> b.kind == Ir.Kind.OUT).findFirst().orElseThrow();
+            Ir.Var v = lo.ir.var(16);
+            Ir.E x = lo.ir.load(in, Ir.Ix.of(v));
+            return List.of(new Ir.Loop(v, List.of(new Ir.Store(out, Ir.Ix.of(v), x),
+                    new Ir.Store(out, Ir.Ix.of(v).plus(1), lo.ir.bin(Ir.Op.ADD, x, x)))));
+        };
+        var x = input(17, 5);
+        double[] scalar = kernelOf(f, overlapping, 0).apply(x);
+        assertEquals(x[3], scalar[3]);
+        assertEquals(x[15] + x[15], scalar[16]);
+        Kernel k = kernelOf(f, overlapping, Vectors.LANES);
+        assertSameBits(scalar, k.apply(x), "overlapping stores");
+        assertEquals(0, k.vectorLanes(), k::toString);
     }
 
     @Test void aVectorLoopCallsSeveralExactTranscendentals() {
