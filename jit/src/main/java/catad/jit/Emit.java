@@ -927,7 +927,7 @@ final class Emit {
             case Ir.Reduce r when r.op == Ir.Red.ARGMAX -> slot = argmax(r);
             case Ir.Reduce r -> {
                 boolean vector = lanes > 0 && r.v.n >= 8 && vectorOk(r.body, r.v, new IdentityHashMap<>())
-                        && vecMathCalls(List.of(r.body), r.v) <= MAX_VECMATH_CALLS;
+                        && worthVectors(List.of(r.body), r.v, false);
                 slot = r.op == Ir.Red.MAX ? (vector ? vectorMax(r) : max(r)) : vector ? vectorSum(r) : sum(r);
             }
         }
@@ -1186,14 +1186,46 @@ final class Emit {
         var writes = new BitSet();
         var memo = new IdentityHashMap<E, Boolean>();
         for (S s : l.body()) {
-            if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) == 0 || !vectorOk(st.e(), l.v(), memo)) return false;
+            if (!(s instanceof Ir.Store st) || (STRIDED ? st.ix().coeff(l.v()) == 0 : st.ix().coeff(l.v()) != 1) || !vectorOk(st.e(), l.v(), memo)) return false;
             writes.set(st.b().id);
         }
         if (!disjoint(l)) return false;
         for (S s : l.body()) if (!updatesOnly(l, (Ir.Store) s, writes)) return false;
         var roots = new ArrayList<E>();
-        for (S s : l.body()) roots.add(((Ir.Store) s).e());
-        return vecMathCalls(roots, l.v()) <= MAX_VECMATH_CALLS;
+        boolean scattered = false;
+        for (S s : l.body()) {
+            roots.add(((Ir.Store) s).e());
+            scattered |= ((Ir.Store) s).ix().coeff(l.v()) != 1;
+        }
+        return worthVectors(roots, l.v(), scattered);
+    }
+
+    /**
+     * {@return whether computing these values on vectors along v pays}: at most
+     * {@link #MAX_VECMATH_CALLS} calls of {@link VecMath}, and, where lanes are gathered or
+     * scattered, at least one: a gather or scatter costs about a load or store per lane, which an
+     * arithmetic loop does not win back (GradBench's gmm gradient, whose products with Q read the
+     * centred points at stride d, ran 20× slower gathered), while an exact exp or log on a vector
+     * is several times faster than the lanes' scalar calls.
+     */
+    private boolean worthVectors(List<E> roots, Var v, boolean scattered) {
+        int calls = vecMathCalls(roots, v);
+        if (calls > MAX_VECMATH_CALLS) return false;
+        return calls > 0 || !(scattered || strided(roots, v));
+    }
+
+    /** {@return whether a value along v reads memory at a stride other than 1} */
+    private static boolean strided(List<E> roots, Var v) {
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(roots);
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!e.vars.get(v.id) || !seen.add(e)) continue;
+            if (e instanceof Ir.Load ld && ld.ix.coeff(v) != 1) return true;
+            if (e instanceof Ir.Pos q && q.ix.coeff(v) != 1) return true;
+            stack.addAll(e.kids());
+        }
+        return false;
     }
 
     /**
@@ -1247,6 +1279,9 @@ final class Emit {
      * code in one method C2 stops inlining, and vectors that are not inlined are boxed objects,
      * slower than scalar code. (A loop with more runs as scalar code, with the same bits.)
      */
+    /** Whether vector loops gather and scatter at strides other than 1 ({@code -Dcatad.jit.strided=false}: unit stride only, for comparison). */
+    private static final boolean STRIDED = !"false".equals(System.getProperty("catad.jit.strided"));
+
     private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 8);
 
     /**
@@ -1280,8 +1315,8 @@ final class Emit {
         if (known != null) return known;
         boolean ok = switch (e) {
             case Ir.Num n -> true;
-            case Ir.Load l -> l.ix.coeff(v) != 0;     // unit stride a vector load, any other a gather
-            case Ir.Pos q -> q.ix.coeff(v) != 0;
+            case Ir.Load l -> STRIDED ? l.ix.coeff(v) != 0 : l.ix.coeff(v) == 1;     // unit stride a vector load, any other a gather
+            case Ir.Pos q -> STRIDED ? q.ix.coeff(v) != 0 : q.ix.coeff(v) == 1;
             case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
             case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
             case Ir.Prim2 p -> binaryOp(p.p) != null && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
@@ -1396,7 +1431,7 @@ final class Emit {
         if (lanes == 0 || l.v().n < lanes || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) return false;
         if (st.ix().coeff(l.v()) != 1 || !(st.e() instanceof Ir.Reduce r) || r.op != Ir.Red.SUM || r.v.n < 8) return false;
         return !r.body.reads.get(st.b().id) && vectorOk(r.body, l.v(), new IdentityHashMap<>())
-                && vecMathCalls(List.of(r.body), l.v()) <= MAX_VECMATH_CALLS;
+                && !strided(List.of(r.body), l.v()) && vecMathCalls(List.of(r.body), l.v()) <= MAX_VECMATH_CALLS;
     }
 
     /**

@@ -33,9 +33,9 @@ final class ShortLoops {
     private ShortLoops() {}
 
     /** Loops of at most this many iterations are written out. */
-    static final int SHORT = 16;
+    static final int SHORT = 8;
     /** … when their iterations together are at most this many nodes that depend on the index. */
-    static final int NODES = 1024;
+    static final int NODES = 256;
     /** … and their body has at most this many nodes in all (loop-invariant ones too). */
     static final int SCANNED = 8192;
 
