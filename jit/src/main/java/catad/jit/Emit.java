@@ -1190,7 +1190,7 @@ final class Emit {
             writes.set(st.b().id);
         }
         if (!disjoint(l)) return false;
-        for (S s : l.body()) if (!updatesOnly(l, (Ir.Store) s, writes)) return false;
+        for (S s : l.body()) if (!updatesOnly((Ir.Store) s, writes)) return false;
         var roots = new ArrayList<E>();
         boolean scattered = false;
         for (S s : l.body()) {
@@ -1257,7 +1257,7 @@ final class Emit {
      * ({@link #disjoint}), as the scalar loop does; any other read of a written buffer could see
      * another lane's store too early or too late.
      */
-    private static boolean updatesOnly(Ir.Loop l, Ir.Store st, BitSet writes) {
+    private static boolean updatesOnly(Ir.Store st, BitSet writes) {
         if (!st.e().reads.intersects(writes)) return true;
         var others = (BitSet) writes.clone();
         others.clear(st.b().id);

@@ -68,7 +68,8 @@ final class ShortLoops {
             case Ir.Loop l -> { for (S t : l.body()) places(t, constant, other); }
             case Ir.If i -> { for (S t : i.yes()) places(t, constant, other); for (S t : i.no()) places(t, constant, other); }
             case Ir.While w -> { for (S t : w.test()) places(t, constant, other); for (S t : w.body()) places(t, constant, other); }
-            default -> Ir.writes(s, other);
+            case Ir.Call c -> Ir.writes(c, other);
+            case Ir.Copy c -> Ir.writes(c, other);
         }
     }
 
@@ -90,7 +91,9 @@ final class ShortLoops {
                 }
                 case Ir.If i -> out.add(new Ir.If(i.t(), block(ir, i.yes(), unrolled), block(ir, i.no(), unrolled)));
                 case Ir.While w -> out.add(new Ir.While(w.test(), w.t(), block(ir, w.body(), unrolled), w.max(), w.what()));
-                default -> out.add(s);
+                case Ir.Store st -> out.add(st);
+                case Ir.Call c -> out.add(c);
+                case Ir.Copy c -> out.add(c);
             }
         }
         return sameAs(out, stmts) ? stmts : out;
@@ -105,7 +108,11 @@ final class ShortLoops {
                 case Ir.Copy c when c.n() <= SHORT && c.from().kind == Ir.Kind.WS && c.to().kind == Ir.Kind.WS && c.from() != c.to() -> {
                     for (int i = 0; i < c.n(); i++) out.add(new Ir.Store(c.to(), c.toOff().plus(i), ir.load(c.from(), c.fromOff().plus(i))));
                 }
-                default -> { return null; }
+                case Ir.Copy c -> { return null; }
+                case Ir.Loop l -> { return null; }
+                case Ir.If i -> { return null; }
+                case Ir.While w -> { return null; }
+                case Ir.Call c -> { return null; }
             }
         }
         return out;
