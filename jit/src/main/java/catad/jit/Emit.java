@@ -54,7 +54,7 @@ final class Emit {
      */
     record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod, Vectorized vectorized) {}
 
-    /** What went on vectors: {@link VecMath} calls and gathers written in vector code (for tests). */
+    /** What went on vectors: {@link VecMath} calls, gathers and scatters written in vector code (for tests). */
     record Vectorized(int vecMathCalls, int gathers, int scatters) {}
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
@@ -92,7 +92,7 @@ final class Emit {
     private final Lower lo;
     private final List<Object> classData = new ArrayList<>();
     private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();
-    /** The index maps of gathers, by stride: {@code {0, c, 2c, …}} for each lane. */
+    /** The index maps of gathers and scatters, by stride: {@code {0, c, 2c, …}} for each lane. */
     private final Map<Integer, int[]> strides = new java.util.HashMap<>();
     private int wsSize;
 
@@ -110,7 +110,7 @@ final class Emit {
     /** Whether transcendentals may use the Vector API's own (not bit-exact) versions. */
     private final boolean fastMath;
     private boolean usedVectors;
-    /** {@link VecMath} calls and gathers written in vector code. */
+    /** {@link VecMath} calls, gathers and scatters written in vector code. */
     private int vecMathEmitted, gathersEmitted, scattersEmitted;
 
     private Emit(Lower lo, int lanes, boolean fastMath) {
@@ -1186,7 +1186,7 @@ final class Emit {
         var writes = new BitSet();
         var memo = new IdentityHashMap<E, Boolean>();
         for (S s : l.body()) {
-            if (!(s instanceof Ir.Store st) || (STRIDED ? st.ix().coeff(l.v()) == 0 : st.ix().coeff(l.v()) != 1) || !vectorOk(st.e(), l.v(), memo)) return false;
+            if (!(s instanceof Ir.Store st) || st.ix().coeff(l.v()) == 0 || !vectorOk(st.e(), l.v(), memo)) return false;
             writes.set(st.b().id);
         }
         if (!disjoint(l)) return false;
@@ -1211,7 +1211,8 @@ final class Emit {
     private boolean worthVectors(List<E> roots, Var v, boolean scattered) {
         int calls = vecMathCalls(roots, v);
         if (calls > MAX_VECMATH_CALLS) return false;
-        return calls > 0 || !(scattered || strided(roots, v));
+        boolean strides = scattered || strided(roots, v);
+        return !strides || STRIDED && calls > 0;
     }
 
     /** {@return whether a value along v reads memory at a stride other than 1} */
@@ -1315,8 +1316,8 @@ final class Emit {
         if (known != null) return known;
         boolean ok = switch (e) {
             case Ir.Num n -> true;
-            case Ir.Load l -> STRIDED ? l.ix.coeff(v) != 0 : l.ix.coeff(v) == 1;     // unit stride a vector load, any other a gather
-            case Ir.Pos q -> STRIDED ? q.ix.coeff(v) != 0 : q.ix.coeff(v) == 1;
+            case Ir.Load l -> l.ix.coeff(v) != 0;     // unit stride a vector load, any other a gather (see worthVectors)
+            case Ir.Pos q -> q.ix.coeff(v) != 0;
             case Ir.Bin b -> vectorOk(b.a, v, memo) && vectorOk(b.b, v, memo);
             case Ir.Un u -> unaryOp(u.p) != null && vectorOk(u.a, v, memo);
             case Ir.Prim2 p -> binaryOp(p.p) != null && vectorOk(p.a, v, memo) && vectorOk(p.b, v, memo);
