@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes the lowered program as a hidden class with {@code java.lang.classfile}: one method
@@ -55,7 +56,9 @@ final class Emit {
     record Result(Compiled code, int wsSize, int bytes, int lanes, int largestMethod, Vectorized vectorized) {}
 
     /** What went on vectors: {@link VecMath} calls, gathers and scatters written in vector code (for tests). */
-    record Vectorized(int vecMathCalls, int gathers, int scatters) {}
+    record Vectorized(int vecMathCalls, int gathers, int scatters, int splitLoops) {
+        Vectorized(int vecMathCalls, int gathers, int scatters) { this(vecMathCalls, gathers, scatters, 0); }
+    }
 
     private static final ClassDesc CD_DOUBLES = CD_double.arrayType();
     private static final ClassDesc CD_THIS = ClassDesc.of("catad.jit.Kernel$Code");
@@ -111,7 +114,7 @@ final class Emit {
     private final boolean fastMath;
     private boolean usedVectors;
     /** {@link VecMath} calls, gathers and scatters written in vector code. */
-    private int vecMathEmitted, gathersEmitted, scattersEmitted;
+    private int vecMathEmitted, gathersEmitted, scattersEmitted, splitEmitted;
 
     private Emit(Lower lo, int lanes, boolean fastMath) {
         this.lo = lo;
@@ -182,7 +185,7 @@ final class Emit {
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
             var code = (Compiled) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod, new Vectorized(e.vecMathEmitted, e.gathersEmitted, e.scattersEmitted));
+            return new Result(code, e.wsSize, bytes.length, e.usedVectors ? e.lanes : 0, largestMethod, new Vectorized(e.vecMathEmitted, e.gathersEmitted, e.scattersEmitted, e.splitEmitted));
         } catch (RuntimeException | Error ex) {
             throw ex;
         } catch (Throwable t) {
@@ -497,6 +500,9 @@ final class Emit {
                 cb.dastore();
                 written(st.b());
             }
+            case Ir.Loop l when scope.up == null && l.body().size() == 1 && l.body().get(0) instanceof Ir.Loop in
+                    && split(in) != null && acrossOuter(l, in) -> splitVectorLoop(l, in, split(in));
+            case Ir.Loop l when scope.up == null && split(l) != null -> splitVectorLoop(null, l, split(l));
             case Ir.Loop l when scope.up == null && outlines(l) -> outline(l);
             case Ir.Loop l -> {
                 // a value cached before the loop from a buffer the loop writes is stale from its second step on
@@ -585,7 +591,10 @@ final class Emit {
      * reach the body methods through the workspace; values one group computes for a later one go
      * the same way, and are forgotten when the loop ends.
      */
-    private void outline(Ir.Loop l) {
+    private void outline(Ir.Loop l) { outline(l, 0); }
+
+    /** {@link #outline(Ir.Loop)} for the iterations from {@code from} on. */
+    private void outline(Ir.Loop l, int from) {
         forgetWritesOf(List.of(l));   // as for a loop written inline: stale from the second step on
         hoistOutlined(l);
         spillWhatTheBodyReads(l);
@@ -599,7 +608,7 @@ final class Emit {
         // write the body methods first, in order, so that each sees what the earlier ones spill
         var before = new java.util.HashSet<E>(spilled.keySet());
         groupMethods(name, type, vars, groups, lastUse(groups), false);
-        counted(l.v(), 0, l.v().n, () -> callGroups(name, type, vars, groups.size()));
+        counted(l.v(), from, l.v().n, () -> callGroups(name, type, vars, groups.size()));
         // what the body methods spilled for each other holds for one iteration only (or, for a
         // loop that ran no step, was never written)
         spilled.keySet().removeIf(e -> !before.contains(e));
@@ -1179,10 +1188,20 @@ final class Emit {
      */
     private boolean vectorizable(Ir.Loop l) {
         if (lanes == 0 || l.v().n < lanes) return false;
-        // a vector loop is one method: a body too large for one is outlined instead, as scalar code
-        // (a tree's gradient summing 256 one-hot rows in one expression needed 65,537 local slots)
+        // a vector loop is one method: a body too large for one is cut into several (split) or
+        // outlined as scalar code (a tree's gradient summing 256 one-hot rows in one expression
+        // needed 65,537 local slots)
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         if ((long) inner(l, seen) * VECTOR_BYTES_PER_NODE > VECTOR_BUDGET) return false;
+        return vectorBody(l) && worthVectors(roots(l), l.v(), scattered(l));
+    }
+
+    /**
+     * {@return whether the loop's body could run on vectors, whatever its size}: it only stores (at
+     * unit stride, or scattered at another, no two stores at one place), values the Vector API
+     * computes exactly as the scalar code does, and it reads nothing it writes but its own places.
+     */
+    private boolean vectorBody(Ir.Loop l) {
         var writes = new BitSet();
         var memo = new IdentityHashMap<E, Boolean>();
         for (S s : l.body()) {
@@ -1191,13 +1210,20 @@ final class Emit {
         }
         if (!disjoint(l)) return false;
         for (S s : l.body()) if (!updatesOnly((Ir.Store) s, writes)) return false;
+        return true;
+    }
+
+    /** {@return the values a loop of stores stores} */
+    private static List<E> roots(Ir.Loop l) {
         var roots = new ArrayList<E>();
-        boolean scattered = false;
-        for (S s : l.body()) {
-            roots.add(((Ir.Store) s).e());
-            scattered |= ((Ir.Store) s).ix().coeff(l.v()) != 1;
-        }
-        return worthVectors(roots, l.v(), scattered);
+        for (S s : l.body()) roots.add(((Ir.Store) s).e());
+        return roots;
+    }
+
+    /** {@return whether a loop of stores stores at a stride other than 1} */
+    private static boolean scattered(Ir.Loop l) {
+        for (S s : l.body()) if (((Ir.Store) s).ix().coeff(l.v()) != 1) return true;
+        return false;
     }
 
     /**
@@ -1389,22 +1415,7 @@ final class Emit {
         cb.if_icmpge(tail);
         inScope(() -> {
             var vs = new IdentityHashMap<E, Integer>();
-            for (S s : l.body()) {
-                var st = (Ir.Store) s;
-                int x = vec(st.e(), v, vs);
-                cb.aload(x);
-                array(st.b());
-                index(st.b(), st.ix());
-                int c = st.ix().coeff(v);
-                if (c == 1) cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
-                else {
-                    // stride c: lane j writes the first lane's place + c·j (a scatter)
-                    scattersEmitted++;
-                    cb.ldc(constant(strideMap(c), CD_int.arrayType()));
-                    cb.iconst_0();
-                    cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int, CD_int.arrayType(), CD_int));
-                }
-            }
+            for (S s : l.body()) vectorStore((Ir.Store) s, v, vs, false);
         });
         cb.iinc(slot, lanes);
         cb.goto_(top);
@@ -1420,6 +1431,396 @@ final class Emit {
         varSlot.remove(v);
     }
 
+
+    /**
+     * Stores the lanes of a store's value, computed on vectors along v: at unit stride, or scattered
+     * — by the Vector API's scatter, or, with {@code byRow}, through a scratch row of the workspace
+     * (one vector store, then a scalar copy per lane: C1 compiles a method with many of these,
+     * while the Vector API's scatters, which it inlines whole, make it give up).
+     */
+    private void vectorStore(Ir.Store st, Var v, Map<E, Integer> vs, boolean byRow) {
+        int x = vec(st.e(), v, vs);
+        cb.aload(x);
+        array(st.b());
+        index(st.b(), st.ix());
+        int c = st.ix().coeff(v);
+        if (c == 1) cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+        else if (byRow) {
+            // stride c through a scratch row: x.intoArray(ws, row), then b[place + c·j] = ws[row + j]
+            scattersEmitted++;
+            int at = cb.allocateLocal(TypeKind.INT);
+            cb.istore(at);
+            int arr = cb.allocateLocal(TypeKind.REFERENCE);
+            cb.astore(arr);
+            cb.pop();
+            if (scatterRow < 0) { scatterRow = wsSize; wsSize += lanes; }
+            cb.aload(x);
+            cb.aload(WS);
+            cb.loadConstant(scatterRow);
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+            for (int j = 0; j < lanes; j++) {
+                cb.aload(arr);
+                cb.iload(at);
+                if (j > 0) { cb.loadConstant(c * j); cb.iadd(); }
+                cb.aload(WS);
+                cb.loadConstant(scatterRow + j);
+                cb.daload();
+                cb.dastore();
+            }
+        } else {
+            // stride c: lane j writes the first lane's place + c·j (a scatter)
+            scattersEmitted++;
+            cb.ldc(constant(strideMap(c), CD_int.arrayType()));
+            cb.iconst_0();
+            cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int, CD_int.arrayType(), CD_int));
+        }
+    }
+
+    // ---------------------------------------------------------------- vector loops too large for one method
+
+    /**
+     * A vector loop cut into groups of stores, each group a method of its own; the values a later
+     * group reads from an earlier one (beyond loads, which each group makes again), by the group
+     * that computes them ({@code made}) and by the groups that read them ({@code read}).
+     */
+    private record Split(List<List<Ir.Store>> groups, List<List<E>> made, List<List<E>> read) {}
+
+    /**
+     * Iterations of a split vector loop each group runs before the next group runs (a multiple of
+     * the lanes): the values passed between groups, a double per iteration each, stay in the
+     * first-level cache. 32 ran JitBench's GMM gradient fastest of 16, 32, 64 and 128.
+     */
+    private static final int CHUNK = Integer.getInteger("catad.jit.chunk", 32);
+    /** The workspace row split vector loops scatter through, allocated on first use. */
+    private int scatterRow = -1;
+    /**
+     * Estimated bytes of vector code per group of a split vector loop. Not C2's limit but C1's: a
+     * method with more Vector API code than C1 can allocate registers for is compiled by C1 at tier
+     * 2 and fails at tier 3, and HotSpot then never compiles it with C2 (it waits for a profile that
+     * tier 2 does not collect), so the loop runs 10× slower than scalar code. GMM gradient groups of
+     * 1,000 bytes with four VecMath calls, or with scatters, failed; 1,500 through a scratch row
+     * ({@link #vectorStore}) compiled.
+     */
+    private static final int SPLIT_BUDGET = Integer.getInteger("catad.jit.splitBudget", 1_500);
+    /** Whether vector loops too large for one method are split ({@code -Dcatad.jit.split=false}: outlined as scalar code, for comparison). */
+    private static final boolean SPLIT = !"false".equals(System.getProperty("catad.jit.split"));
+
+    private final Map<Ir.Loop, Optional<Split>> splits = new IdentityHashMap<>();
+
+    /**
+     * {@return how a loop that would run on vectors but is too large for one method is cut, or null}:
+     * its stores' values in postorder, then each store, a group closed when the next value would
+     * take it over {@link #SPLIT_BUDGET} or {@link #MAX_VECMATH_CALLS}. A value is computed in one
+     * group and passed on to later groups that read it (loads and loop-invariant values are made
+     * again by each; a value that reads a place the loop writes, an update's own, by each group that
+     * needs it). Since the stores are disjoint and read no place another store writes
+     * ({@link #vectorBody}), running the groups one after the other over a chunk of iterations
+     * leaves memory as the scalar loop does.
+     */
+    private Split split(Ir.Loop l) {
+        return splits.computeIfAbsent(l, k -> Optional.ofNullable(cutVector(k))).orElse(null);
+    }
+
+    private Split cutVector(Ir.Loop l) {
+        if (!SPLIT || lanes == 0 || l.v().n < lanes || !vectorBody(l)) return null;
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        Var v = l.v();
+        List<E> all = roots(l);
+        // small enough for one vector method, with few enough VecMath calls: vectorLoop, or scalar, decides
+        if ((long) inner(l, seen) * VECTOR_BYTES_PER_NODE <= VECTOR_BUDGET && vecMathCalls(all, v) <= MAX_VECMATH_CALLS) return null;
+        if ((scattered(l) || strided(all, v)) && !(STRIDED && vecMathCalls(all, v) > 0)) return null;
+        int limit = SPLIT_BUDGET / VECTOR_BYTES_PER_NODE;
+        // a value that reads what the loop writes (an update's own place) is made by each group that needs it:
+        // passed on, it would be read before the stores of earlier iterations of the chunk
+        var written = new BitSet();
+        writes(l.body(), written);
+        var groups = new ArrayList<List<Ir.Store>>();
+        var read = new ArrayList<List<E>>();
+        var group = new IdentityHashMap<E, Integer>();   // the group that computes each scheduled value
+        var stores = new ArrayList<Ir.Store>();
+        var refs = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());   // leaves and inputs the group reads
+        var inputs = new java.util.LinkedHashSet<E>();
+        int size = 0, calls = 0;
+        var done = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (S s : l.body()) {
+            var st = (Ir.Store) s;
+            // the store's values in postorder (an explicit stack: expressions can be deep), then the store
+            var order = new ArrayList<E>();
+            var stack = new ArrayList<Object[]>();
+            stack.add(new Object[] {st.e(), false});
+            while (!stack.isEmpty()) {
+                Object[] top = stack.removeLast();
+                E e = (E) top[0];
+                if (done.contains(e)) continue;
+                if (!scheduled(e, v, written)) {
+                    // a value made where it is needed: its operands are scheduled
+                    if (see(e, v, written) && done.add(e)) for (E k : e.kids()) stack.add(new Object[] {k, false});
+                    continue;
+                }
+                if ((Boolean) top[1]) { if (done.add(e)) order.add(e); continue; }
+                stack.add(new Object[] {e, true});
+                for (E k : e.kids()) stack.add(new Object[] {k, false});
+            }
+            order.add(null);   // the store
+            for (E e : order) {
+                var kids = new ArrayList<E>();
+                for (E k : e == null ? List.of(st.e()) : e.kids()) operands(k, v, written, kids);
+                int add = 1, c = e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath ") ? 1 : 0;
+                for (E k : kids) if (newRef(k, v, written, group, groups.size(), refs)) add++;
+                if (size > 0 && (size + add > limit || calls + c > MAX_VECMATH_CALLS)) {
+                    groups.add(stores);
+                    read.add(new ArrayList<>(inputs));
+                    stores = new ArrayList<>();
+                    refs.clear();
+                    inputs.clear();
+                    size = 0;
+                    calls = 0;
+                    add = 1;
+                    for (E k : kids) if (newRef(k, v, written, group, groups.size(), refs)) add++;
+                }
+                for (E k : kids) {
+                    Integer p = group.get(k);
+                    if (p != null && p < groups.size()) inputs.add(k);
+                    if (!scheduled(k, v, written) || p != null && p < groups.size()) refs.add(k);
+                }
+                size += add;
+                calls += c;
+                if (e == null) stores.add(st);
+                else group.put(e, groups.size());
+            }
+        }
+        groups.add(stores);
+        read.add(new ArrayList<>(inputs));
+        if (groups.size() < 2) return null;
+        for (var r : read) if (r.size() * 2 > limit) return null;   // reading the inputs alone would fill a method
+        var made = new ArrayList<List<E>>();
+        for (int g = 0; g < groups.size(); g++) made.add(new ArrayList<>());
+        var passed = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        for (var r : read) for (E e : r) if (passed.add(e)) made.get(group.get(e)).add(e);
+        return new Split(groups, made, read);
+    }
+
+    /** {@return whether e is computed by the group that needs it, rather than loaded or broadcast there} */
+    private static boolean scheduled(E e, Var v, BitSet written) {
+        return e.vars.get(v.id) && !(e instanceof Ir.Num || e instanceof Ir.Load || e instanceof Ir.Pos) && !e.reads.intersects(written);
+    }
+
+    /** {@return whether e is computed along v by whatever group needs it, from operands scheduled on their own} */
+    private static boolean see(E e, Var v, BitSet written) {
+        return e.vars.get(v.id) && !(e instanceof Ir.Num || e instanceof Ir.Load || e instanceof Ir.Pos) && e.reads.intersects(written);
+    }
+
+    /** Gives {@code into} k, and, where k is made where it is needed ({@link #see}), its operands too, recursively. */
+    private static void operands(E k, Var v, BitSet written, List<E> into) {
+        var stack = new ArrayList<E>(List.of(k));
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            into.add(e);
+            if (see(e, v, written)) stack.addAll(e.kids());
+        }
+    }
+
+    /** {@return whether the group being filled reads k as a leaf or input it has not read yet} */
+    private static boolean newRef(E k, Var v, BitSet written, Map<E, Integer> group, int current, java.util.Set<E> refs) {
+        if (k instanceof Ir.Num || refs.contains(k)) return false;
+        if (!scheduled(k, v, written)) return true;
+        Integer p = group.get(k);
+        return p != null && p < current;
+    }
+
+    /**
+     * {@return whether a split vector loop may run its groups over several iterations of the loop
+     * around it}: its length is whole vectors, and no two of its stores write one place in any two
+     * iterations of both loops (a place every outer iteration updates, as {@link Accumulate}'s
+     * partial sums are, is one store's only), so each place sees its stores in the same order.
+     */
+    private boolean acrossOuter(Ir.Loop outer, Ir.Loop l) {
+        if (l.v().n % lanes != 0) return false;
+        Var o = outer.v(), v = l.v();
+        var stores = new ArrayList<Ir.Store>();
+        for (S s : l.body()) stores.add((Ir.Store) s);
+        for (int i = 0; i < stores.size(); i++)
+            for (int j = i + 1; j < stores.size(); j++) {
+                Ir.Store a = stores.get(i), b = stores.get(j);
+                if (a.b() != b.b()) continue;
+                long alpha = a.ix().coeff(o), beta = a.ix().coeff(v), d = (long) b.ix().c() - a.ix().c();
+                if (alpha == 0) continue;   // as in one outer iteration: disjoint
+                if (d % java.math.BigInteger.valueOf(alpha).gcd(java.math.BigInteger.valueOf(beta)).longValueExact() != 0) continue;
+                if (o.n > 65_536) return false;
+                for (long k = 1 - o.n; k < o.n; k++) {
+                    long r = d - alpha * k;
+                    if (r % beta == 0 && Math.abs(r / beta) < v.n) return false;
+                }
+            }
+        return true;
+    }
+
+    /**
+     * A vector loop too large for one method ({@link #split}): each group of stores a method that
+     * runs them on vectors over a chunk of iterations, reading the values earlier groups computed
+     * from the workspace (a region per value, a double per iteration of the chunk) and leaving there
+     * those later groups read; the code here calls the groups in order for each chunk. Without an
+     * outer loop a chunk is {@link #CHUNK} iterations of l, and the iterations after the last whole
+     * vector run as an outlined scalar loop; with one ({@link #acrossOuter}), a chunk is whole runs
+     * of l for {@code CHUNK / l.n} iterations of the outer loop, so that each call does some work.
+     */
+    private void splitVectorLoop(Ir.Loop outer, Ir.Loop l, Split sp) {
+        usedVectors = true;
+        splitEmitted++;
+        Ir.Loop top = outer != null ? outer : l;
+        forgetWritesOf(List.of(top));
+        hoistOutlined(top);
+        spillWhatTheBodyReads(top);
+        Var v = l.v();
+        int n = v.n, vectorEnd = n / lanes * lanes;
+        // the range of iterations a call runs: of l, or of the outer loop
+        int total = outer != null ? outer.v().n : vectorEnd;
+        int inner = Math.max(lanes, CHUNK / lanes * lanes);
+        int chunk = outer != null ? Math.max(1, CHUNK / n) : inner;
+        int perChunk = outer != null ? chunk * n : inner;   // doubles of a value's region
+        var vars = boundVars();
+        var params = new ArrayList<ClassDesc>(List.of(CD_DOUBLES, CD_DOUBLES, CD_DOUBLES));
+        for (int i = 0; i < vars.size() + 2; i++) params.add(CD_int);
+        var type = MethodTypeDesc.of(CD_void, params);
+        var region = new IdentityHashMap<E, Integer>();
+        for (var m : sp.made()) for (E e : m) { region.put(e, wsSize); wsSize += perChunk; }
+        var written = new BitSet();
+        writes(l.body(), written);
+        String name = "vloop" + outlined++;
+        if (TRACE) System.err.println("catad jit: vector loop " + v + " < " + n + (outer != null ? " in " + outer.v() + " < " + outer.v().n : "")
+                + " split into " + sp.groups().size() + " methods " + name + "_*, " + region.size() + " values passed between them");
+        for (int g = 0; g < sp.groups().size(); g++) {
+            var stores = sp.groups().get(g);
+            var in = sp.read().get(g);
+            var out = sp.made().get(g);
+            CodeBuilder outerCb = cb;
+            Scope outerScope = scope;
+            Map<Var, Integer> outerSlots = varSlot;
+            BitSet outerBound = bound, outerReads = cachedReads;
+            Map<E, Integer> outerLastUse = lastUse;
+            int outerGroup = group;
+            boolean outerSpillAll = spillAll;
+            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+                cb = c;
+                lastUse = Map.of();
+                group = 0;
+                spillAll = false;
+                scope = new Scope(null);
+                varSlot = new HashMap<>();
+                bound = new BitSet();
+                cachedReads = new BitSet();
+                for (int i = 0; i < vars.size(); i++) {
+                    varSlot.put(vars.get(i), 3 + i);
+                    bound.set(vars.get(i).id);
+                }
+                int from = 3 + vars.size(), to = from + 1;
+                var seen = new IdentityHashMap<E, Boolean>();
+                for (Ir.Store st : stores) hoistFrom(st.e(), written, seen);
+                // the place of iteration (o, i) in a region: (o − from)·n + i, or i − from without an outer loop
+                int o = outer != null ? cb.allocateLocal(TypeKind.INT) : -1;
+                int i = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
+                Runnable vectors = () -> {
+                    Label head = cb.newLabel(), end = cb.newLabel();
+                    cb.labelBinding(head);
+                    cb.iload(i);
+                    if (outer != null) cb.loadConstant(vectorEnd); else cb.iload(to);
+                    cb.if_icmpge(end);
+                    inScope(() -> {
+                        var vs = new IdentityHashMap<E, Integer>();
+                        for (E e : in) {
+                            cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+                            cb.aload(WS);
+                            cb.iload(at);
+                            cb.loadConstant(region.get(e));
+                            cb.iadd();
+                            cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
+                            vstore(e, vs);
+                        }
+                        for (Ir.Store st : stores) vectorStore(st, v, vs, true);
+                        for (E e : out) {
+                            int x = vec(e, v, vs);
+                            cb.aload(x);
+                            cb.aload(WS);
+                            cb.iload(at);
+                            cb.loadConstant(region.get(e));
+                            cb.iadd();
+                            cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+                        }
+                    });
+                    cb.iinc(i, lanes);
+                    cb.iinc(at, lanes);
+                    cb.goto_(head);
+                    cb.labelBinding(end);
+                };
+                cb.iconst_0();
+                cb.istore(at);
+                if (outer == null) {
+                    varSlot.put(v, i);
+                    bound.set(v.id);
+                    cb.iload(from);
+                    cb.istore(i);
+                    vectors.run();
+                } else {
+                    varSlot.put(outer.v(), o);
+                    bound.set(outer.v().id);
+                    varSlot.put(v, i);
+                    bound.set(v.id);
+                    cb.iload(from);
+                    cb.istore(o);
+                    Label head = cb.newLabel(), end = cb.newLabel();
+                    cb.labelBinding(head);
+                    cb.iload(o);
+                    cb.iload(to);
+                    cb.if_icmpge(end);
+                    cb.iconst_0();
+                    cb.istore(i);
+                    inScope(vectors);
+                    cb.iinc(o, 1);
+                    cb.goto_(head);
+                    cb.labelBinding(end);
+                }
+                cb.return_();
+            });
+            cb = outerCb;
+            scope = outerScope;
+            varSlot = outerSlots;
+            bound = outerBound;
+            cachedReads = outerReads;
+            lastUse = outerLastUse;
+            group = outerGroup;
+            spillAll = outerSpillAll;
+        }
+        // for (c = 0; c < total; c += chunk) for each group: name_g(x, y, ws, outer indices…, c, min(c + chunk, total))
+        int c = cb.allocateLocal(TypeKind.INT);
+        cb.iconst_0();
+        cb.istore(c);
+        Label head = cb.newLabel(), end = cb.newLabel();
+        cb.labelBinding(head);
+        cb.iload(c);
+        cb.loadConstant(total);
+        cb.if_icmpge(end);
+        for (int g = 0; g < sp.groups().size(); g++) {
+            cb.aload(X);
+            cb.aload(Y);
+            cb.aload(WS);
+            for (Var u : vars) cb.iload(varSlot.get(u));
+            cb.iload(c);
+            cb.iload(c);
+            cb.loadConstant(chunk);
+            cb.iadd();
+            cb.loadConstant(total);
+            cb.invokestatic(CD_MATH, "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            cb.invokestatic(CD_THIS, name + "_" + g, type);
+        }
+        cb.loadConstant(chunk);
+        cb.iload(c);
+        cb.iadd();
+        cb.istore(c);
+        cb.goto_(head);
+        cb.labelBinding(end);
+        forgetWritesOf(List.of(top));
+        if (outer == null && vectorEnd < n) outline(l, vectorEnd);
+    }
 
     // ---------------------------------------------------------------- sums along the outer index
 

@@ -163,4 +163,46 @@ class PointLoopTest {
         assertSameBits(AD.eval(f, x), k.apply(x), "exp, log and expm1 in one loop");
         if (Vectors.LANES >= 4) assertEquals(3, k.vectorized().vecMathCalls(), k::toString);
     }
+
+    @Test void aVectorLoopTooLargeForOneMethodIsSplitAcrossMethods() {
+        // x ↦ Σᵢ exp(cᵢ x) + (cᵢ x)², 24 terms: one store of some 250 nodes and 24 exps per point, more
+        // than one vector method holds; 45 points: chunks of whole vectors, then a scalar tail
+        int n = 45;
+        Prog point = null;
+        for (int i = 0; i < 24; i++) {
+            Prog t = compose(add, fork(compose(Prims.EXP.prog(), scale(0.1 * (i + 1))), compose(Prims.SQUARE.prog(), scale(0.3 - 0.05 * i))));
+            point = point == null ? t : compose(add, fork(point, t));
+        }
+        Prog f = map(n, point);
+        var x = input(n, 9);
+        x[0] = Double.NaN; x[1] = -0.0; x[2] = Double.POSITIVE_INFINITY; x[3] = Double.NEGATIVE_INFINITY; x[4] = 800; x[44] = -1e-300;
+        for (var options : List.of(Jit.Options.DEFAULT, Jit.Options.SCALAR)) {
+            Kernel k = Jit.compile(f, options);
+            assertSameBits(AD.eval(f, x), k.apply(x), "a large map, " + options);
+            if (options == Jit.Options.DEFAULT && Vectors.LANES >= 4) assertEquals(1, k.vectorized().splitLoops(), k::toString);
+            Prog g = AD.grad(compose(sum(Shape.vec(n)), f));
+            Kernel kg = Jit.compile(g, options);
+            assertSameBits(AD.eval(g, x), kg.apply(x), "its gradient, " + options);
+            if (options == Jit.Options.DEFAULT && Vectors.LANES >= 4) assertTrue(kg.vectorized().splitLoops() >= 1, kg::toString);
+        }
+    }
+
+    @Test void theGradientOfAMixtureRunsOnVectorsSplitAcrossMethodsOverBlocksOfPoints() {
+        // the per-point gradient (d = 8, k = 4) updates Accumulate's partial sums of each block of 8
+        // points: its groups run over several blocks a call, each partial sum's updates in order
+        for (int n : new int[] {64, 203}) {
+            Prog f = AccumulateTest.mixture(n, 8, 4);
+            Prog g = AD.grad(f);
+            var x = input(f.dom().dim(), n);
+            x[5] = Double.NaN;
+            x[6 * 8 + 1] = 1e300;
+            Kernel k = Jit.compile(g);
+            assertSameBits(AD.eval(g, x), k.apply(x), "the mixture's gradient, " + n + " points");
+            if (Vectors.LANES >= 4) assertTrue(k.vectorized().splitLoops() >= 1 && k.vectorized().scatters() > 0, k::toString);
+            // many threads, one kernel
+            double[] want = k.apply(x);
+            var results = java.util.stream.IntStream.range(0, 8).parallel().mapToObj(t -> k.apply(x)).toList();
+            for (double[] r : results) assertSameBits(want, r, "from several threads");
+        }
+    }
 }
