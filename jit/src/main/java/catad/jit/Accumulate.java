@@ -22,7 +22,8 @@ import java.util.Map;
  * GMM's 125,000 points and 36 parameters, 36 MB of memory traffic a hand-written loop does not
  * have. Here the producing loop accumulates instead, in catad's one summation order
  * ({@link catad.dsl.Sums}): the loop over points is split into blocks of eight, point
- * {@code 8b + l} adds its term to the {@code l}-th of eight partial sums, the partial sums are
+ * {@code 8b + l} adds its term to the {@code l}-th of eight partial sums (a place's eight side by
+ * side, so that a block's points update them at unit stride, as one vector), the partial sums are
  * combined by the fixed tree, and the points of the last, incomplete block are added in order. Every
  * addition is the one {@code Sums} does, in the same order, so the result is the same bits.
  *
@@ -313,7 +314,7 @@ final class Accumulate {
         }
         Var q = ir.var(stride);
         E[] a = new E[8];
-        for (int k = 0; k < 8; k++) a[k] = ir.load(acc, Ix.of(q).plus(k * stride));
+        for (int k = 0; k < 8; k++) a[k] = ir.load(acc, Ix.of(q).times(8).plus(k));
         out.add(new Ir.Loop(q, List.of(new Ir.Store(sum, Ix.of(q), ir.combined(a)))));
         if (n > full) {
             Var t = ir.var(n - full);
@@ -325,7 +326,7 @@ final class Accumulate {
 
     /**
      * {@return the producer's statements for the point {@code v = at}}: stores of summed places of b
-     * become additions to {@code into} (at {@code lane·S} plus the place), the others stay stores;
+     * become additions to {@code into} (at {@code 8·place + lane}, or at the place without a lane), the others stay stores;
      * with {@code fresh}, every loop gets a new index (a second copy of the same loops)
      */
     private List<S> copy(List<S> stmts, Var v, Ix at, Map<Var, Ix> renamed, Buf b, BitSet summed, int stride, Buf into, Var lane, boolean fresh) {
@@ -339,7 +340,9 @@ final class Accumulate {
             case Ir.Store st -> {
                 E e = subst(st.e(), v, at, renamed);
                 if (st.b() == b && summed.get(places(st.ix(), v, stride)[0])) {
-                    Ix place = subst(st.ix(), v, lane == null ? Ix.of(0) : Ix.of(lane), renamed);
+                    // place-major: place p's eight partial sums side by side, at 8p + lane (unit stride across a block's points)
+                    Ix p = subst(st.ix(), v, Ix.of(0), renamed);
+                    Ix place = lane == null ? p : p.times(8).plus(Ix.of(lane));
                     yield new Ir.Store(into, place, ir.bin(Ir.Op.ADD, ir.load(into, place), e));
                 }
                 yield new Ir.Store(st.b(), subst(st.ix(), v, at, renamed), e);
