@@ -9,7 +9,8 @@ import catad.interpreter.Deep;
  * Compiles one program: lowering ({@link Lower}), stored values read from where they were made
  * ({@link Forward}), a backward loop's expensive values taped by its forward loop ({@link Tape}),
  * sharing between loops ({@link Share}), sums accumulated where their terms are made
- * ({@link Accumulate}), then code generation ({@link Emit}). A program
+ * ({@link Accumulate}), values stored straight where a copy would move them ({@link Copies}), then
+ * code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
  */
@@ -29,6 +30,9 @@ final class Compiler {
     /** {@code -Dcatad.jit.shortLoops=false} turns off writing out short loops that fill scratch arrays ({@link ShortLoops}), for comparison. */
     private static final boolean SHORT_LOOPS = !"false".equals(System.getProperty("catad.jit.shortLoops"));
 
+    /** {@code -Dcatad.jit.copies=false} turns off storing values straight where a copy would move them ({@link Copies}), for comparison. */
+    private static final boolean COPIES = !"false".equals(System.getProperty("catad.jit.copies"));
+
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
         int lanes = options.vectorize() ? Vectors.LANES : 0;
@@ -40,6 +44,7 @@ final class Compiler {
             if (SHARE) l.body = Share.run(l.ir, l.body);
             if (SHORT_LOOPS) l.body = ShortLoops.run(l.ir, l.body);
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
+            if (COPIES) l.body = Copies.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
             return l;
         });

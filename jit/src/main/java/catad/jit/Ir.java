@@ -257,6 +257,18 @@ final class Ir {
         }
     }
 
+    /** Adds to {@code into} the buffers s reads, anywhere inside it. @param s a statement @param into the set */
+    static void reads(S s, BitSet into) {
+        switch (s) {
+            case Store st -> into.or(st.e().reads);
+            case Loop l -> { for (S t : l.body()) reads(t, into); }
+            case If i -> { into.or(i.t().reads); for (S t : i.yes()) reads(t, into); for (S t : i.no()) reads(t, into); }
+            case While w -> { into.or(w.t().reads); for (S t : w.test()) reads(t, into); for (S t : w.body()) reads(t, into); }
+            case Call c -> into.set(c.in().id);
+            case Copy c -> into.set(c.from().id);
+        }
+    }
+
     // ---------------------------------------------------------------- the builder
 
     /** Makes variables, buffers and interned nodes for one compilation. */

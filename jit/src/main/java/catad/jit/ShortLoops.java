@@ -177,7 +177,7 @@ final class ShortLoops {
     static List<S> dropDead(Ir.Builder ir, List<S> body) {
         for (int round = 0; round < 8; round++) {
             var read = new BitSet();
-            for (S s : body) reads(s, read);
+            for (S s : body) Ir.reads(s, read);
             var dead = new BitSet();
             for (Buf b : ir.bufs) if (b.kind == Ir.Kind.WS && !read.get(b.id)) dead.set(b.id);
             var written = new BitSet();
@@ -187,18 +187,6 @@ final class ShortLoops {
             body = drop(body, dead);
         }
         return body;
-    }
-
-    /** Adds the buffers s reads, anywhere inside it. */
-    private static void reads(S s, BitSet into) {
-        switch (s) {
-            case Ir.Store st -> into.or(st.e().reads);
-            case Ir.Loop l -> { for (S t : l.body()) reads(t, into); }
-            case Ir.If i -> { into.or(i.t().reads); for (S t : i.yes()) reads(t, into); for (S t : i.no()) reads(t, into); }
-            case Ir.While w -> { into.or(w.t().reads); for (S t : w.test()) reads(t, into); for (S t : w.body()) reads(t, into); }
-            case Ir.Call c -> into.set(c.in().id);
-            case Ir.Copy c -> into.set(c.from().id);
-        }
     }
 
     private static List<S> drop(List<S> stmts, BitSet dead) {
