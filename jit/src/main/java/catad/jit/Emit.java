@@ -692,43 +692,55 @@ final class Emit {
     private void groupMethods(String name, MethodTypeDesc type, List<Var> vars, List<List<Item>> groups, Map<E, Integer> uses, boolean keepAll) {
         for (int g = 0; g < groups.size(); g++) {
             List<Item> work = groups.get(g);
-            CodeBuilder outerCb = cb;
-            Scope outerScope = scope;
-            Map<Var, Integer> outerSlots = varSlot;
-            BitSet outerBound = bound, outerReads = cachedReads;
-            Map<E, Integer> outerLastUse = lastUse;
-            int outerGroup = group, thisGroup = g;
-            boolean outerSpillAll = spillAll;
-            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
-                cb = c;
-                lastUse = uses;
-                group = thisGroup;
-                spillAll = keepAll;
-                scope = new Scope(null);
-                varSlot = new HashMap<>();
-                bound = new BitSet();
-                cachedReads = new BitSet();
-                for (int i = 0; i < vars.size(); i++) {
-                    varSlot.put(vars.get(i), 3 + i);
-                    bound.set(vars.get(i).id);
-                }
+            method(name + "_" + g, type, vars, uses, g, keepAll, () -> {
                 for (Item it : work) {
                     switch (it) {
                         case Compute k -> value(k.e());
                         case Statement st -> stmt(st.s());
                     }
                 }
-                c.return_();
             });
-            cb = outerCb;
-            scope = outerScope;
-            varSlot = outerSlots;
-            bound = outerBound;
-            cachedReads = outerReads;
-            lastUse = outerLastUse;
-            group = outerGroup;
-            spillAll = outerSpillAll;
         }
+    }
+
+    /**
+     * Writes the private static method {@code name} of the class, its code by {@code body} in a
+     * fresh scope, the loop indices {@code vars} its int parameters after {@code (x, y, ws)} and bound,
+     * then returns to the method being written. {@code uses}, {@code group} and {@code keepAll} say
+     * which values it leaves in the workspace (see {@link #remember}).
+     */
+    private void method(String name, MethodTypeDesc type, List<Var> vars, Map<E, Integer> uses, int g, boolean keepAll, Runnable body) {
+        CodeBuilder outerCb = cb;
+        Scope outerScope = scope;
+        Map<Var, Integer> outerSlots = varSlot;
+        BitSet outerBound = bound, outerReads = cachedReads;
+        Map<E, Integer> outerLastUse = lastUse;
+        int outerGroup = group;
+        boolean outerSpillAll = spillAll;
+        classBuilder.withMethodBody(name, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+            cb = c;
+            lastUse = uses;
+            group = g;
+            spillAll = keepAll;
+            scope = new Scope(null);
+            varSlot = new HashMap<>();
+            bound = new BitSet();
+            cachedReads = new BitSet();
+            for (int i = 0; i < vars.size(); i++) {
+                varSlot.put(vars.get(i), 3 + i);
+                bound.set(vars.get(i).id);
+            }
+            body.run();
+            c.return_();
+        });
+        cb = outerCb;
+        scope = outerScope;
+        varSlot = outerSlots;
+        bound = outerBound;
+        cachedReads = outerReads;
+        lastUse = outerLastUse;
+        group = outerGroup;
+        spillAll = outerSpillAll;
     }
 
     /** Every value computed in a method of values for later ones is kept in the workspace. */
@@ -1693,26 +1705,7 @@ final class Emit {
             var stores = sp.groups().get(g);
             var in = sp.read().get(g);
             var out = sp.made().get(g);
-            CodeBuilder outerCb = cb;
-            Scope outerScope = scope;
-            Map<Var, Integer> outerSlots = varSlot;
-            BitSet outerBound = bound, outerReads = cachedReads;
-            Map<E, Integer> outerLastUse = lastUse;
-            int outerGroup = group;
-            boolean outerSpillAll = spillAll;
-            classBuilder.withMethodBody(name + "_" + g, type, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
-                cb = c;
-                lastUse = Map.of();
-                group = 0;
-                spillAll = false;
-                scope = new Scope(null);
-                varSlot = new HashMap<>();
-                bound = new BitSet();
-                cachedReads = new BitSet();
-                for (int i = 0; i < vars.size(); i++) {
-                    varSlot.put(vars.get(i), 3 + i);
-                    bound.set(vars.get(i).id);
-                }
+            method(name + "_" + g, type, vars, Map.of(), 0, false, () -> {
                 int from = 3 + vars.size(), to = from + 1;
                 var seen = new IdentityHashMap<E, Boolean>();
                 for (Ir.Store st : stores) hoistFrom(st.e(), written, seen);
@@ -1779,16 +1772,7 @@ final class Emit {
                     cb.goto_(head);
                     cb.labelBinding(end);
                 }
-                cb.return_();
             });
-            cb = outerCb;
-            scope = outerScope;
-            varSlot = outerSlots;
-            bound = outerBound;
-            cachedReads = outerReads;
-            lastUse = outerLastUse;
-            group = outerGroup;
-            spillAll = outerSpillAll;
         }
         // for (c = 0; c < total; c += chunk) for each group: name_g(x, y, ws, outer indices…, c, min(c + chunk, total))
         int c = cb.allocateLocal(TypeKind.INT);
