@@ -1612,15 +1612,16 @@ final class Emit {
         return new Split(groups, made, read);
     }
 
-    /** {@return whether e is computed by the group that needs it, rather than loaded or broadcast there} */
-    private static boolean scheduled(E e, Var v, BitSet written) {
-        return e.vars.get(v.id) && !(e instanceof Ir.Num || e instanceof Ir.Load || e instanceof Ir.Pos) && !e.reads.intersects(written);
+    /** {@return whether e is an operation along v (not a constant, load or index, which each group makes itself)} */
+    private static boolean operation(E e, Var v) {
+        return e.vars.get(v.id) && !(e instanceof Ir.Num || e instanceof Ir.Load || e instanceof Ir.Pos);
     }
 
+    /** {@return whether e is computed by one group and passed to the others that need it} */
+    private static boolean scheduled(E e, Var v, BitSet written) { return operation(e, v) && !e.reads.intersects(written); }
+
     /** {@return whether e is computed along v by whatever group needs it, from operands scheduled on their own} */
-    private static boolean see(E e, Var v, BitSet written) {
-        return e.vars.get(v.id) && !(e instanceof Ir.Num || e instanceof Ir.Load || e instanceof Ir.Pos) && e.reads.intersects(written);
-    }
+    private static boolean see(E e, Var v, BitSet written) { return operation(e, v) && e.reads.intersects(written); }
 
     /** Gives {@code into} k, and, where k is made where it is needed ({@link #see}), its operands too, recursively. */
     private static void operands(E k, Var v, BitSet written, List<E> into) {
