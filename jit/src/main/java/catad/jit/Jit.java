@@ -43,7 +43,7 @@ public final class Jit {
      * How to compile.
      * @param vectorize use the Vector API for array loops when it is present (the same bits as scalar loops)
      * @param fastMath also vectorize exp, log, sin, cos, tanh, expm1 and log1p with the Vector API's own
-     *     versions: faster, but no longer the interpreter's bits (a few ulps apart, see BENCHMARKS.md),
+     *     versions: faster, but no longer the interpreter's bits (at most 4 ulps apart per function, see docs/jit.md),
      *     and, like any such intrinsic, possibly different before and after the JVM compiles the kernel
      */
     public record Options(boolean vectorize, boolean fastMath) {

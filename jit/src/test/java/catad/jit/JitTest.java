@@ -151,6 +151,47 @@ class JitTest {
         }
     }
 
+    /** {@link Jit.Options#FAST}'s bound, per transcendental, as docs/jit.md states it. */
+    static final double FAST_ULPS = 4;
+
+    @Test void fastMathIsWithinItsDocumentedUlpsForEachTranscendental() {
+        int n = 1003;   // a scalar tail too
+        record Range(String name, Prog p, double lo, double hi) {}
+        var ranges = java.util.List.of(
+                new Range("exp", exp, -700, 700), new Range("exp", exp, -2, 2),
+                new Range("log", log, 1e-300, 1e300), new Range("log", log, 0.5, 2),
+                new Range("sin", sin, -1e4, 1e4), new Range("sin", sin, -8, 8),
+                new Range("cos", cos, -1e4, 1e4), new Range("cos", cos, -8, 8),
+                new Range("tanh", tanh, -20, 20), new Range("tanh", tanh, -0.5, 0.5),
+                new Range("expm1", expm1, -40, 700), new Range("expm1", expm1, -1e-3, 1e-3),
+                new Range("log1p", log1p, -0.999, 1e300), new Range("log1p", log1p, -1e-3, 1e-3));
+        var rnd = new java.util.Random(91);
+        for (Range r : ranges) {
+            double[] x = new double[n];
+            boolean wide = r.hi / Math.max(1e-300, Math.abs(r.lo)) > 1e6 && r.lo > 0;
+            for (int i = 0; i < n; i++)
+                x[i] = wide ? Math.exp(Math.log(r.lo) + rnd.nextDouble() * (Math.log(r.hi) - Math.log(r.lo)))
+                        : r.lo + rnd.nextDouble() * (r.hi - r.lo);
+            Prog f = map(n, r.p);
+            Kernel k = Jit.compile(f, Jit.Options.FAST);
+            double[] exact = AD.eval(f, x), fast = k.apply(x), late = new double[n];
+            // the kernel's loop compiled by C2 too, whose intrinsics may give other bits than the interpreted Vector API
+            for (int rep = 0; rep < 3000; rep++) k.apply(x, late);
+            double worst = 0;
+            for (int i = 0; i < 2 * n; i++) {
+                double ulps = ulps(exact[i % n], i < n ? fast[i] : late[i - n]);
+                worst = Math.max(worst, ulps);
+                int j = i % n;
+                assertTrue(ulps <= FAST_ULPS, r.name + "(" + x[j] + "): " + exact[j] + " vs " + (i < n ? fast[j] : late[j]) + " (" + ulps + " ulps)");
+            }
+            System.out.println("FAST " + r.name + " on [" + r.lo + ", " + r.hi + "]: at most " + worst + " ulps from StrictMath");
+        }
+    }
+
+    private static double ulps(double exact, double fast) {
+        return Double.doubleToLongBits(exact) == Double.doubleToLongBits(fast) ? 0 : Math.abs(exact - fast) / Math.ulp(exact);
+    }
+
     @Test void fastMathIsWithinAFewUlps() {
         int n = 1001;
         Prog f = map(n, compose(exp, sin, tanh, log1p, abs));

@@ -25,6 +25,11 @@ import org.openjdk.jmh.annotations.State;
  * point, {@code AD.grad(f, x)}; {@code FGradInterpProgram} evaluates the gradient program
  * {@code AD.grad(f)} on the interpreter, the program {@code FGradJit} runs compiled
  * ({@code Jit.compile(AD.grad(f)).apply(x, g)}); {@code FGradHand} is the hand-derived gradient.
+ * For the two functions whose time is transcendentals ({@code Σ sin(exp xᵢ)}, log-sum-exp),
+ * {@code FPrimalJitFast} and {@code FGradJitFast} run the same programs compiled with
+ * {@link Jit.Options#FAST}: the Vector API's own {@code exp}, {@code log}, {@code sin}, {@code cos}
+ * instead of {@link StrictMath}'s bits (within the ulps docs/jit.md states and {@code JitTest}
+ * checks), the JIT's documented trade of bits for speed.
  * Every state's {@code @Setup} checks that the kernels agree with the interpreter and the
  * hand-written twins with catad, so no benchmark times code that computes something else.
  *
@@ -55,6 +60,8 @@ public class JitBench {
     static final int INTERPRETER_CHECK_LIMIT = 100_000;
     /** Relative tolerance of JIT against interpreter while their sums of eight or more terms are added in different orders. */
     static final double JIT_RTOL = 1e-12;
+    /** Relative tolerance of {@link Jit.Options#FAST} kernels against the default ones: a few ulps a transcendental, summed. */
+    static final double FAST_RTOL = 1e-10;
 
     /**
      * One function's programs, kernels and input. Each benchmark's state extends it, so that a
@@ -83,6 +90,10 @@ public class JitBench {
         protected double[] y = new double[1];
         /** The gradient's output, reused. */
         protected double[] g;
+        /** {@code Jit.compile(f, FAST)}, made by {@link #prepareFast()}. */
+        protected Kernel fastPrimal;
+        /** {@code Jit.compile(gf, FAST)}, made by {@link #prepareFast()}. */
+        protected Kernel fastGrad;
 
         /**
          * Derives and compiles f, then checks the hand-written primal and gradient against the
@@ -115,6 +126,23 @@ public class JitBench {
             System.out.println(name + ": program of " + AD.size(f) + " nodes " + BenchPrograms.describe(primal)
                     + "; gradient program of " + AD.size(gf) + " nodes " + BenchPrograms.describe(grad));
         }
+
+        /**
+         * Compiles f and its gradient program with {@link Jit.Options#FAST} too (after
+         * {@link #prepare}), and checks them against the default kernels to {@link #FAST_RTOL}.
+         */
+        protected void prepareFast() {
+            fastPrimal = Jit.compile(f, Jit.Options.FAST);
+            fastGrad = Jit.compile(gf, Jit.Options.FAST);
+            double[] fy = new double[y.length], fg = new double[g.length];
+            fastPrimal.apply(x, fy);
+            fastGrad.apply(x, fg);
+            String name = getClass().getSimpleName().replaceAll("^JitBench_|_jmhType.*$", "") + " n=" + n;
+            Agreement.check(name + ": FAST primal vs JIT", y, fy, FAST_RTOL);
+            Agreement.check(name + ": FAST gradient vs JIT", g, fg, FAST_RTOL);
+            System.out.println(name + ": FAST kernels " + BenchPrograms.describe(fastPrimal) + ", " + BenchPrograms.describe(fastGrad)
+                    + "; " + Agreement.bitDifferences(g, fg) + " of " + g.length + " gradient entries differ from the default kernel's bits");
+        }
     }
 
     /** {@code Σ sin(exp xᵢ)} on n numbers in [-2, 2). */
@@ -129,6 +157,7 @@ public class JitBench {
             double[] in = BenchPrograms.uniform(n, 42, -2, 2), hg = new double[n];
             HandWritten.sumSinExpGrad(in, hg);
             prepare(BenchPrograms.sumSinExp(n), in, HandWritten.sumSinExp(in), hg);
+            prepareFast();
         }
     }
 
@@ -144,6 +173,7 @@ public class JitBench {
             double[] in = BenchPrograms.uniform(n, 43, -2, 2), hg = new double[n];
             HandWritten.logSumExpGrad(in, hg);
             prepare(BenchPrograms.logSumExp(n), in, HandWritten.logSumExp(in), hg);
+            prepareFast();
         }
     }
 
@@ -240,6 +270,12 @@ public class JitBench {
     /** {@return its gradient program, compiled} @param s the state */
     @Benchmark public double[] sumSinExpGradJit(SumSinExp s) { s.grad.apply(s.x, s.g); return s.g; }
 
+    /** {@return Σ sin(exp xᵢ), compiled with {@link Jit.Options#FAST}} @param s the state */
+    @Benchmark public double[] sumSinExpPrimalJitFast(SumSinExp s) { s.fastPrimal.apply(s.x, s.y); return s.y; }
+
+    /** {@return its gradient program, compiled with {@link Jit.Options#FAST}} @param s the state */
+    @Benchmark public double[] sumSinExpGradJitFast(SumSinExp s) { s.fastGrad.apply(s.x, s.g); return s.g; }
+
     /** {@return its gradient, hand-derived} @param s the state */
     @Benchmark public double[] sumSinExpGradHand(SumSinExp s) { HandWritten.sumSinExpGrad(s.x, s.g); return s.g; }
 
@@ -262,6 +298,12 @@ public class JitBench {
 
     /** {@return its gradient program, compiled} @param s the state */
     @Benchmark public double[] logSumExpGradJit(LogSumExp s) { s.grad.apply(s.x, s.g); return s.g; }
+
+    /** {@return log-sum-exp, compiled with {@link Jit.Options#FAST}} @param s the state */
+    @Benchmark public double[] logSumExpPrimalJitFast(LogSumExp s) { s.fastPrimal.apply(s.x, s.y); return s.y; }
+
+    /** {@return its gradient program, compiled with {@link Jit.Options#FAST}} @param s the state */
+    @Benchmark public double[] logSumExpGradJitFast(LogSumExp s) { s.fastGrad.apply(s.x, s.g); return s.g; }
 
     /** {@return its gradient (the softmax), hand-derived} @param s the state */
     @Benchmark public double[] logSumExpGradHand(LogSumExp s) { HandWritten.logSumExpGrad(s.x, s.g); return s.g; }
