@@ -519,7 +519,7 @@ final class Ir {
     }
 
     private static void define(E e, String in, StringBuilder sb, java.util.Set<E> done) {
-        if (e instanceof Num || !done.add(e)) return;
+        if (!done.add(e)) return;
         for (E k : e.kids()) define(k, in, sb, done);
         sb.append(in).append("  #").append(e.id).append(" = ").append(e).append('\n');
     }
