@@ -197,20 +197,12 @@ public final class AD {
 
     /** {@return f x, or the error as a value} @param f a program @param x its input */
     public static Either<CatadException, double[]> tryEval(Prog f, double... x) {
-        try {
-            return Either.right(eval(f, x));
-        } catch (CatadException e) {
-            return Either.left(e);
-        }
+        return CatadException.attempt(() -> eval(f, x));
     }
 
     /** {@return ∇f(x), or the error as a value} @param f a program to R @param x the point */
     public static Either<CatadException, double[]> tryGrad(Prog f, double... x) {
-        try {
-            return Either.right(grad(f, x));
-        } catch (CatadException e) {
-            return Either.left(e);
-        }
+        return CatadException.attempt(() -> grad(f, x));
     }
 
     /**

@@ -293,20 +293,12 @@ public final class Jit {
 
     /** {@return f x, or the error as a value} @param f a program @param x its input */
     public static Either<CatadException, double[]> tryEval(Prog f, double... x) {
-        try {
-            return Either.right(eval(f, x));
-        } catch (CatadException e) {
-            return Either.left(e);
-        }
+        return CatadException.attempt(() -> eval(f, x));
     }
 
     /** {@return ∇f(x), or the error as a value} @param f a program to R @param x the point */
     public static Either<CatadException, double[]> tryGrad(Prog f, double... x) {
-        try {
-            return Either.right(grad(f, x));
-        } catch (CatadException e) {
-            return Either.left(e);
-        }
+        return CatadException.attempt(() -> grad(f, x));
     }
 
     /** {@return {@link AD#validate}: the input if it fits f and is finite, else every problem found} @param f a program @param x a candidate input */

@@ -203,6 +203,18 @@ class JitTest {
         }
     }
 
+    @Test void tryFormsReturnErrorsAsValues() {
+        Prog f = compose(sum(Shape.vec(3)), map(3, compose(sin, exp)));
+        var ok = Jit.tryEval(f, 0.1, 0.2, 0.3);
+        assertTrue(ok.isRight());
+        assertArrayEquals(AD.eval(f, 0.1, 0.2, 0.3), ok.get());
+        var bad = Jit.tryEval(f, 1, 2);
+        assertTrue(bad.isLeft());
+        assertTrue(bad.getLeft().getMessage().contains("3"), bad.getLeft().getMessage());
+        assertArrayEquals(AD.grad(f, 0.1, 0.2, 0.3), Jit.tryGrad(f, 0.1, 0.2, 0.3).get());
+        assertTrue(Jit.tryGrad(f, 1).isLeft());
+    }
+
     @Test void control() {
         same(cond(sin, exp, cos), 0.4);
         same(cond(sin, exp, cos), -0.4);

@@ -25,7 +25,8 @@ final class ContractRuns {
                 .configurationParameter("jqwik.tries.default", Integer.toString(tries))
                 .configurationParameter("jqwik.reporting.onlyfailures", "false")
                 .configurationParameter("jqwik.reporting.usejunitplatform", "true")
-                .configurationParameter("jqwik.database", "target/jqwik-database-contract-runs")
+                // one database a test JVM: two forks writing one file corrupt it (jqwik then warns, reading it back)
+                .configurationParameter("jqwik.database", "target/jqwik-database-contract-runs-" + ProcessHandle.current().pid())
                 .execute();
     }
 
