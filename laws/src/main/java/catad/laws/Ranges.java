@@ -226,7 +226,8 @@ final class Ranges {
         if (!Prims.SCALARS.contains(b)) return Num.ALL;
         return switch (b.name()) {
             case "mul" -> x.times(y);
-            case "div" -> y.lo() > 0 ? x.times(new Num(1 / y.hi(), 1 / y.lo())) : Num.ALL;
+            // the quotients at the corners, not x · (1/y): that rounds twice, and a program's quotient can fall an ulp outside it
+            case "div" -> y.lo() > 0 ? x.dividedBy(y) : Num.ALL;
             case "max" -> new Num(Math.max(x.lo(), y.lo()), Math.max(x.hi(), y.hi()));
             case "min" -> new Num(Math.min(x.lo(), y.lo()), Math.min(x.hi(), y.hi()));
             case "powr" -> x.lo() > 0 ? y.times(x.map(StrictMath::log)).map(StrictMath::exp) : Num.ALL;
@@ -296,6 +297,12 @@ final class Ranges {
 
         Num times(Num o) {
             double a = mul(lo, o.lo), b = mul(lo, o.hi), c = mul(hi, o.lo), d = mul(hi, o.hi);
+            return new Num(Math.min(Math.min(a, b), Math.min(c, d)), Math.max(Math.max(a, b), Math.max(c, d)));
+        }
+
+        /** {@return the quotients, for o > 0: rounded division is monotone in each argument, so the corners bound every rounded quotient} */
+        Num dividedBy(Num o) {
+            double a = lo / o.lo, b = lo / o.hi, c = hi / o.lo, d = hi / o.hi;
             return new Num(Math.min(Math.min(a, b), Math.min(c, d)), Math.max(Math.max(a, b), Math.max(c, d)));
         }
 

@@ -81,6 +81,17 @@ class GeneratorsTest {
         }
     }
 
+    /** A quotient is bounded by the quotients at its corners, not by x · (1/y), which rounds twice (a CI run found this one). */
+    @Example
+    void aQuotientLiesInsideItsBounds() {
+        Shape v2 = Shape.vec(2);
+        Shape in = Shape.pair(R, R);
+        Prog f = compose(div, cross(id(R), compose(exp, tanh)), fork(sum(v2), sum(v2)), constant(Shape.pair(in, in), v2, -1.5, -1.5), dup(in));
+        double y = AD.eval(f, 0.3, 0.4)[0];
+        var bounds = Generators.outputBounds(f, -2, 2);
+        assertTrue(y >= bounds.lo() && y <= bounds.hi(), () -> y + " outside " + bounds);
+    }
+
     /** Laws run a program at another's output, so programs must be finite at any finite input, not only at generated ones. */
     @Property(tries = 500)
     void programsAreFiniteAtLargeInputs(@ForAll("programAndLargeInput") Tuple2<Prog, double[]> c) {
