@@ -112,8 +112,7 @@ public class JitBench {
             primal = Jit.compile(f);
             grad = Jit.compile(gf);
             g = new double[x.length];
-            // JMH runs a generated subclass (JitBench_Gmm_jmhType…); the log names the function
-            String name = getClass().getSimpleName().replaceAll("^JitBench_|_jmhType.*$", "") + " n=" + n;
+            String name = name();
             primal.apply(x, y);
             grad.apply(x, g);
             if (x.length <= INTERPRETER_CHECK_LIMIT) {
@@ -127,6 +126,9 @@ public class JitBench {
                     + "; gradient program of " + AD.size(gf) + " nodes " + BenchPrograms.describe(grad));
         }
 
+        /** {@return the function and size, for the log}: JMH runs a generated subclass (JitBench_Gmm_jmhType…) */
+        private String name() { return getClass().getSimpleName().replaceAll("^JitBench_|_jmhType.*$", "") + " n=" + n; }
+
         /**
          * Compiles f and its gradient program with {@link Jit.Options#FAST} too (after
          * {@link #prepare}), and checks them against the default kernels to {@link #FAST_RTOL}.
@@ -137,7 +139,7 @@ public class JitBench {
             double[] fy = new double[y.length], fg = new double[g.length];
             fastPrimal.apply(x, fy);
             fastGrad.apply(x, fg);
-            String name = getClass().getSimpleName().replaceAll("^JitBench_|_jmhType.*$", "") + " n=" + n;
+            String name = name();
             Agreement.check(name + ": FAST primal vs JIT", y, fy, FAST_RTOL);
             Agreement.check(name + ": FAST gradient vs JIT", g, fg, FAST_RTOL);
             System.out.println(name + ": FAST kernels " + BenchPrograms.describe(fastPrimal) + ", " + BenchPrograms.describe(fastGrad)
