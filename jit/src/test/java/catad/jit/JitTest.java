@@ -200,7 +200,7 @@ class JitTest {
         double[] x = random(n, 77);
         double[] exact = AD.eval(f, x), fast = Jit.compile(f, Jit.Options.FAST).apply(x);
         for (int i = 0; i < n; i++) {
-            double ulps = Math.abs(exact[i] - fast[i]) / Math.ulp(exact[i]);
+            double ulps = ulps(exact[i], fast[i]);
             assertTrue(ulps <= 8, "element " + i + ": " + exact[i] + " vs " + fast[i] + " (" + ulps + " ulps)");
         }
     }

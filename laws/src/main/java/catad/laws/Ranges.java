@@ -295,15 +295,20 @@ final class Ranges {
 
         Num times(double s) { return s >= 0 ? new Num(mul(lo, s), mul(hi, s)) : new Num(mul(hi, s), mul(lo, s)); }
 
-        Num times(Num o) {
-            double a = mul(lo, o.lo), b = mul(lo, o.hi), c = mul(hi, o.lo), d = mul(hi, o.hi);
-            return new Num(Math.min(Math.min(a, b), Math.min(c, d)), Math.max(Math.max(a, b), Math.max(c, d)));
-        }
+        Num times(Num o) { return corners(mul(lo, o.lo), mul(lo, o.hi), mul(hi, o.lo), mul(hi, o.hi)); }
 
-        /** {@return the quotients, for o > 0: rounded division is monotone in each argument, so the corners bound every rounded quotient} */
-        Num dividedBy(Num o) {
-            double a = lo / o.lo, b = lo / o.hi, c = hi / o.lo, d = hi / o.hi;
-            return new Num(Math.min(Math.min(a, b), Math.min(c, d)), Math.max(Math.max(a, b), Math.max(c, d)));
+        /**
+         * {@return the quotients, for o > 0}: rounded division is monotone in each argument, so the
+         * corners bound every rounded quotient. An ∞/∞ corner (NaN) is never the extreme one: an
+         * infinite end of this range makes the quotient at o's finite end infinite too.
+         */
+        Num dividedBy(Num o) { return corners(lo / o.lo, lo / o.hi, hi / o.lo, hi / o.hi); }
+
+        /** {@return the smallest range holding the four values, NaNs left out} */
+        private static Num corners(double... v) {
+            double a = Double.POSITIVE_INFINITY, b = Double.NEGATIVE_INFINITY;
+            for (double x : v) if (!Double.isNaN(x)) { a = Math.min(a, x); b = Math.max(b, x); }
+            return a <= b ? new Num(a, b) : ALL;
         }
 
         Num join(Num o) { return new Num(Math.min(lo, o.lo), Math.max(hi, o.hi)); }
