@@ -511,7 +511,7 @@ final class Emit {
                 if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " of " + l.body().size() + " statements ("
                         + l.body().stream().map(t -> t.getClass().getSimpleName()).toList() + "): "
                         + (interchangeable(l) ? "interchanged" : vectorizable(l) ? "vector" : "scalar"));
-                if (interchangeable(l)) interchangedSum(l, (Ir.Store) l.body().get(0), (Ir.Reduce) ((Ir.Store) l.body().get(0)).e());
+                if (interchangeable(l)) interchangedSum(l, (Ir.Store) l.body().get(0), interchangedReduce((Ir.Store) l.body().get(0)));
                 else if (vectorizable(l)) vectorLoop(l);
                 else counted(l.v(), 0, l.v().n, () -> inScope(() -> block(l.body())));
                 forgetWritesOf(List.of(s));
@@ -1816,20 +1816,43 @@ final class Emit {
      */
     private boolean interchangeable(Ir.Loop l) {
         if (lanes == 0 || l.v().n < lanes || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) return false;
-        if (st.ix().coeff(l.v()) != 1 || !(st.e() instanceof Ir.Reduce r) || r.op != Ir.Red.SUM || r.v.n < 8) return false;
-        return !r.body.reads.get(st.b().id) && vectorOk(r.body, l.v(), new IdentityHashMap<>())
-                && !strided(List.of(r.body), l.v()) && vecMathCalls(List.of(r.body), l.v()) <= MAX_VECMATH_CALLS;
+        Ir.Reduce r = interchangedReduce(st);
+        if (st.ix().coeff(l.v()) != 1 || r == null || r.op != Ir.Red.SUM || r.v.n < 8) return false;
+        // the sum, and what is added to it after (a second contribution to a gradient, a bias)
+        List<E> parts = st.e() == r ? List.of(r.body) : List.of(r.body, addedToSum(st, r));
+        var memo = new IdentityHashMap<E, Boolean>();
+        return parts.stream().noneMatch(e -> e.reads.get(st.b().id)) && parts.stream().allMatch(e -> vectorOk(e, l.v(), memo))
+                && !strided(parts, l.v()) && vecMathCalls(parts, l.v()) <= MAX_VECMATH_CALLS;
+    }
+
+    /** {@return the sum a store writes, alone or as one operand of an addition ({@code Σᵢ … + e}, {@code e + Σᵢ …}), or null} */
+    private static Ir.Reduce interchangedReduce(Ir.Store st) {
+        return switch (st.e()) {
+            case Ir.Reduce r -> r;
+            case Ir.Bin b when b.op == Ir.Op.ADD && b.a instanceof Ir.Reduce r && !b.b.vars.get(r.v.id) -> r;
+            case Ir.Bin b when b.op == Ir.Op.ADD && b.b instanceof Ir.Reduce r && !b.a.vars.get(r.v.id) -> r;
+            default -> null;
+        };
+    }
+
+    /** {@return the other operand of the addition whose one operand is the sum r, or null when the store writes r alone} */
+    private static E addedToSum(Ir.Store st, Ir.Reduce r) {
+        if (!(st.e() instanceof Ir.Bin b)) return null;
+        return b.a == r ? b.b : b.a;
     }
 
     /**
      * {@code out[j] = Σᵢ body(i, j)} for all j, in the canonical order of each sum, rows outside:
      * eight rows of partial sums in the workspace (row {@code i mod 8} takes term i), the rows added
      * along j on vectors, then per j the tree {@code ((r0+r4)+(r2+r6))+((r1+r5)+(r3+r7))} and the
-     * remaining terms in order — the bits of eight running partial sums, as everywhere.
+     * remaining terms in order — the bits of eight running partial sums, as everywhere. A store of
+     * {@code Σ + e} (or {@code e + Σ}) adds e, on vectors along j too, once its sum is complete.
      */
     private void interchangedSum(Ir.Loop l, Ir.Store st, Ir.Reduce r) {
         usedVectors = true;
         Var j = l.v(), i = r.v;
+        E added = addedToSum(st, r);
+        boolean sumFirst = added != null && ((Ir.Bin) st.e()).a == r;
         int nj = j.n, ni = i.n, n8 = ni / 8 * 8, jb = nj / lanes * lanes;
         int acc = wsSize;
         wsSize += 8 * nj;
@@ -1900,6 +1923,14 @@ final class Emit {
                 cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
                 cb.astore(s);
             }));
+            if (added != null) {
+                // Σ + e or e + Σ, operands in the program's order
+                int t = vec(added, j, new IdentityHashMap<>());
+                cb.aload(sumFirst ? s : t);
+                cb.aload(sumFirst ? t : s);
+                cb.invokevirtual(CD_DOUBLE_VECTOR, "add", VEC_BINARY);
+                cb.astore(s);
+            }
             cb.aload(s);
             array(st.b());
             index(st.b(), st.ix());
@@ -1916,6 +1947,12 @@ final class Emit {
             }
             int s = combine(p);
             addRemaining(r, n8, ni, s);
+            if (added != null) {
+                int t = value(added);
+                if (sumFirst) { cb.dload(s); push(added, t); } else { push(added, t); cb.dload(s); }
+                cb.dadd();
+                cb.dstore(s);
+            }
             array(st.b());
             index(st.b(), st.ix());
             cb.dload(s);

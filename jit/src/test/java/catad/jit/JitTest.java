@@ -108,6 +108,33 @@ class JitTest {
         }
     }
 
+    /**
+     * {@code AᵀB + C} and {@code C + AᵀB} (a gradient's two contributions to one matrix): the sum
+     * runs interchanged, on vectors along B's rows, and C is added once each sum is complete, in the
+     * program's operand order — the interpreter's bits, NaN and ∞ included.
+     */
+    @Test void aSumPlusAnotherTermRunsInterchangedWithTheSameBits() {
+        // the fourth number: whether the loop over q is a loop (small arrays are written out, element by element)
+        for (int[] mpq : new int[][] {{100, 9, 40, 1}, {8, 3, 8, 0}, {17, 5, 13, 0}, {1000, 4, 64, 1}}) {
+            int m = mpq[0], p = mpq[1], q = mpq[2];
+            boolean loop = mpq[3] == 1;
+            Shape a = Shape.tensor(m, p), b = Shape.tensor(m, q), ab = Shape.pair(a, b), c = Shape.tensor(p, q);
+            Prog atb = compose(matmul(p, m, q), cross(transpose(m, p, catad.dsl.Shape.R), id(b)), exl(ab, c));
+            for (Prog terms : new Prog[] {fork(atb, exr(ab, c)), fork(exr(ab, c), atb)}) {
+                Prog f = compose(jam(c), terms);
+                double[] x = random(m * p + m * q + p * q, m + 31 * q);
+                same(f, x);
+                x[m * p + m * q + p * q / 2] = Double.NaN;
+                x[m * p] = Double.POSITIVE_INFINITY;
+                x[m * p + m * q + 1] = Double.NEGATIVE_INFINITY;
+                same(f, x);
+                // eight rows of partial sums in the workspace: the interchanged loop ran
+                if (Vectors.LANES > 0 && loop)
+                    assertEquals(8 * q, Jit.compile(f).workspaceSize(), () -> "not interchanged: " + Jit.compile(f));
+            }
+        }
+    }
+
     /** max, min, relu and maximum run on vectors: their lanewise forms treat NaN and ±0 as Math.max/min do. */
     @Test void maxMinAndReluOnVectorsKeepNaNAndSignedZeros() {
         double[] special = {-0.0, 0.0, Double.NaN, 1, -1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE, 3, -2, 0.0, -0.0, Double.NaN, 7, -7};

@@ -34,8 +34,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * component's l laid out as a full matrix (its strictly lower part; catad has no gather, so the
  * parameters are placed when the input is read). The program uses only {@code L ⊙ strictly-lower
  * mask}, so it is a function of l alone and the gradient's entries at l's places are exactly
- * ∂F/∂l. Per component, β for all points is one {@code matmul} {@code (X - 1μᵀ) Qᵀ}. The gradient is
- * {@code exl ∘ grad}, so the compiled kernel drops the (unused) derivative with respect to the points.
+ * ∂F/∂l. The gradient is {@code exl ∘ grad}, so the compiled kernel drops the (unused) derivative
+ * with respect to the points.
+ *
+ * <p>Per component, {@code Q(xᵢ - μ)} for all points is one {@code matmul} {@code X Qᵀ} less the row
+ * {@code Qμ}, computed in a map over the components of its own, and β from it in a second map. Both
+ * choices are for the gradient: a map's reverse derivative recomputes the intermediate values of its
+ * body, so with one map the product would be computed twice; and written as {@code (X - 1μᵀ) Qᵀ},
+ * μ's cotangent would need the n points' cotangents multiplied by Q (a second product as large as the
+ * first), where from {@code Qμ} it needs their sum. The price is rounding: {@code Qx - Qμ} loses digits
+ * to cancellation where a point is much farther from the origin than from μ (not so for the eval's
+ * inputs: standard normal points, means in [0, 1]).
  */
 public final class Gmm implements Module {
 
@@ -195,14 +204,15 @@ public final class Gmm implements Module {
             Sym sumQ = q.map(Sym::sum);
             // Q = exp(q) on the diagonal + the strictly lower part of L
             Sym qMat = zip(l, eq).map(le -> le.fst().times(below).plus(le.snd().apply(Catad.repl(d, Shape.vec(d))).times(diagonal)));
-            Sym comps = zip(zip(qMat, mu), alpha.plus(sumQ));
-            // β as [k][n]: per component, all points at once, (X - 1μᵀ) Qᵀ by one matmul
-            Sym beta = comps.map(comp -> {
-                Sym muK = comp.fst().snd();
-                Sym centred = x.map(xi -> xi.minus(muK));
-                Sym qx = Sym.pair(centred, comp.fst().fst().apply(Catad.transpose(d, d, Shape.R))).apply(Catad.matmul(n, d, d));
-                return qx.map(r -> r.dot(r)).times(-0.5).plus(comp.snd());
+            // Qₖ(xᵢ - μₖ) for all points as X Qₖᵀ less the row Qₖμₖ, in a map of its own (see the class comment)
+            Sym qxs = zip(qMat, mu).map(qm -> {
+                Sym qK = qm.fst(), muK = qm.snd();
+                Sym qmu = qK.map(row -> row.dot(muK));
+                Sym xq = Sym.pair(x, qK.apply(Catad.transpose(d, d, Shape.R))).apply(Catad.matmul(n, d, d));
+                return xq.map(r -> r.minus(qmu));
             });
+            // β as [k][n]
+            Sym beta = zip(qxs, alpha.plus(sumQ)).map(p -> p.fst().map(r -> r.dot(r)).times(-0.5).plus(p.snd()));
             Sym slse = beta.apply(Catad.transpose(k, n, Shape.R)).map(EvalIo::logSumExp).sum();
             Sym frobenius = qMat.map(r -> r.map(e -> e.dot(e)).sum()).sum();
             Sym wishart = frobenius.times(0.5 * gamma * gamma).minus(sumQ.sum().times(m));
