@@ -178,9 +178,9 @@ final class Emit {
             var code = m.findAttribute(java.lang.classfile.Attributes.code());
             if (code.isEmpty()) continue;
             largest = Math.max(largest, code.get().codeLength());
-            sizes.add(m.methodName().stringValue() + " " + code.get().codeLength());
+            sizes.add(m.methodName().stringValue() + " " + code.get().codeLength() + "/" + code.get().maxLocals());
         }
-        if (TRACE) System.err.println("catad jit: methods (bytes of code): " + sizes);
+        if (TRACE) System.err.println("catad jit: methods (bytes of code / local slots): " + sizes);
         int largestMethod = largest;
         try {
             var lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(e.classData), true);
@@ -1313,15 +1313,19 @@ final class Emit {
         return true;
     }
 
-    /**
-     * At most this many {@link VecMath} calls in one vector loop: beyond about that much Vector API
-     * code in one method C2 stops inlining, and vectors that are not inlined are boxed objects,
-     * slower than scalar code. (A loop with more runs as scalar code, with the same bits.)
-     */
     /** Whether vector loops gather and scatter at strides other than 1 ({@code -Dcatad.jit.strided=false}: unit stride only, for comparison). */
     private static final boolean STRIDED = !"false".equals(System.getProperty("catad.jit.strided"));
 
-    private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 8);
+    /**
+     * At most this many {@link VecMath} calls in one vector loop (a loop with more is split, or runs
+     * as scalar code, with the same bits). Beyond about 8, C2 stops inlining and vectors that are not
+     * inlined are boxed objects, slower than scalar code. The default is 4 for C1, HotSpot's first
+     * compiler: on a loop with five calls and much other vector code (GradBench's gmm 2_5_1000
+     * gradient, a 3,923-byte method) it gave up ("out of virtual registers in linear scan"), the
+     * method stayed at C1's level without profiling and did not reach C2 in the 12 seconds we
+     * watched: 1 ms a call instead of 65 µs, in most JVMs but not all (whichever compiler got to it first).
+     */
+    private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 4);
 
     /**
      * A loop whose body is estimated above this many bytes of vector code is not a vector loop: it
