@@ -1317,15 +1317,22 @@ final class Emit {
     private static final boolean STRIDED = !"false".equals(System.getProperty("catad.jit.strided"));
 
     /**
-     * At most this many {@link VecMath} calls in one vector loop (a loop with more is split, or runs
-     * as scalar code, with the same bits). Beyond about 8, C2 stops inlining and vectors that are not
-     * inlined are boxed objects, slower than scalar code. The default is 4 for C1, HotSpot's first
-     * compiler: on a loop with five calls and much other vector code (GradBench's gmm 2_5_1000
-     * gradient, a 3,923-byte method) it gave up ("out of virtual registers in linear scan"), the
-     * method stayed at C1's level without profiling and did not reach C2 in the 12 seconds we
-     * watched: 1 ms a call instead of 65 µs, in most JVMs but not all (whichever compiler got to it first).
+     * At most this many {@link VecMath} calls in one vector loop: beyond about that much Vector API
+     * code in one method C2 stops inlining, and vectors that are not inlined are boxed objects,
+     * slower than scalar code. (A loop with more is split, or runs as scalar code, with the same bits.)
      */
-    private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 4);
+    private static final int MAX_VECMATH_CALLS = Integer.getInteger("catad.jit.vecmathCalls", 8);
+
+    /**
+     * A vector loop with more than {@link #C1_VECMATH_CALLS} {@link VecMath} calls is split when its
+     * body is estimated above this many bytes, for C1, HotSpot's first compiler: on such a loop (five
+     * calls, 4,368 bytes estimated, a 3,923-byte method: GradBench's gmm 2_5_1000 gradient) it gave up
+     * ("out of virtual registers in linear scan"), the method stayed at C1's level without profiling
+     * and did not reach C2 in the 12 seconds we watched — 1 ms a call instead of 65 µs, in most JVMs
+     * but not all (whichever compiler got to the method first).
+     */
+    private static final int C1_VECTOR_BUDGET = 3_000;
+    private static final int C1_VECMATH_CALLS = 4;
 
     /**
      * A loop whose body is estimated above this many bytes of vector code is not a vector loop: it
@@ -1543,7 +1550,9 @@ final class Emit {
         Var v = l.v();
         List<E> all = roots(l);
         // small enough for one vector method, with few enough VecMath calls: vectorLoop, or scalar, decides
-        if ((long) inner(l, seen) * VECTOR_BYTES_PER_NODE <= VECTOR_BUDGET && vecMathCalls(all, v) <= MAX_VECMATH_CALLS) return null;
+        long bytes = (long) inner(l, seen) * VECTOR_BYTES_PER_NODE;
+        int allCalls = vecMathCalls(all, v);
+        if (bytes <= VECTOR_BUDGET && allCalls <= MAX_VECMATH_CALLS && (bytes <= C1_VECTOR_BUDGET || allCalls <= C1_VECMATH_CALLS)) return null;
         if ((scattered(l) || strided(all, v)) && !(STRIDED && vecMathCalls(all, v) > 0)) return null;
         int limit = SPLIT_BUDGET / VECTOR_BYTES_PER_NODE;
         // a value that reads what the loop writes (an update's own place) is made by each group that needs it:

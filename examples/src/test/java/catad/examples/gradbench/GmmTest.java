@@ -219,8 +219,8 @@ class GmmTest {
      * The smallest workload's gradient kernel has no method of more than 2,500 bytes. Its loop over
      * points (five {@code exp} on vectors) was one 3,923-byte method, on which HotSpot's C1 gave up
      * ("out of virtual registers in linear scan"); the method then stayed in C1's code and in most
-     * JVMs ran the gradient at 1 ms instead of 65 µs. The loop is now split (at most four
-     * {@code VecMath} calls a vector loop); its methods are at most 1,423 bytes.
+     * JVMs ran the gradient at 1 ms instead of 65 µs. The loop is now split (a vector loop with more
+     * than four {@code VecMath} calls and a large body is).
      */
     @Test
     void theSmallestGradientKernelHasNoMethodTooLargeForC1() {
