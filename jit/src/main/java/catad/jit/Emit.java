@@ -1553,7 +1553,7 @@ final class Emit {
         long bytes = (long) inner(l, seen) * VECTOR_BYTES_PER_NODE;
         int allCalls = vecMathCalls(all, v);
         if (bytes <= VECTOR_BUDGET && allCalls <= MAX_VECMATH_CALLS && (bytes <= C1_VECTOR_BUDGET || allCalls <= C1_VECMATH_CALLS)) return null;
-        if ((scattered(l) || strided(all, v)) && !(STRIDED && vecMathCalls(all, v) > 0)) return null;
+        if ((scattered(l) || strided(all, v)) && !(STRIDED && allCalls > 0)) return null;
         int limit = SPLIT_BUDGET / VECTOR_BYTES_PER_NODE;
         // a value that reads what the loop writes (an update's own place) is made by each group that needs it:
         // passed on, it would be read before the stores of earlier iterations of the chunk
@@ -1840,12 +1840,11 @@ final class Emit {
 
     /** {@return the sum a store writes, alone or as one operand of an addition ({@code Σᵢ … + e}, {@code e + Σᵢ …}), or null} */
     private static Ir.Reduce interchangedReduce(Ir.Store st) {
-        return switch (st.e()) {
-            case Ir.Reduce r -> r;
-            case Ir.Bin b when b.op == Ir.Op.ADD && b.a instanceof Ir.Reduce r && !b.b.vars.get(r.v.id) -> r;
-            case Ir.Bin b when b.op == Ir.Op.ADD && b.b instanceof Ir.Reduce r && !b.a.vars.get(r.v.id) -> r;
-            default -> null;
-        };
+        if (st.e() instanceof Ir.Reduce r) return r;
+        if (!(st.e() instanceof Ir.Bin b) || b.op != Ir.Op.ADD) return null;
+        if (b.a instanceof Ir.Reduce r && !b.b.vars.get(r.v.id)) return r;
+        if (b.b instanceof Ir.Reduce r && !b.a.vars.get(r.v.id)) return r;
+        return null;
     }
 
     /** {@return the other operand of the addition whose one operand is the sum r, or null when the store writes r alone} */
