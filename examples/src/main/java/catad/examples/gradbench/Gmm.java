@@ -175,9 +175,13 @@ public final class Gmm implements Module {
 
     private static Programs build(Key key) {
         Prog f = objective(key.d(), key.k(), key.n(), key.m(), key.gamma(), key.adbenchPrior());
+        return new Programs(f, jacobian(f));
+    }
+
+    /** {@return the gradient of the objective f with respect to the parameters only, simplified} */
+    static Prog jacobian(Prog f) {
         var in = (Shape.Pair) f.dom();
-        Prog jacobian = AD.simplify(Catad.compose(Catad.exl(in.left(), in.right()), AD.grad(f)));
-        return new Programs(f, jacobian);
+        return AD.simplify(Catad.compose(Catad.exl(in.left(), in.right()), AD.grad(f)));
     }
 
     /**
