@@ -641,6 +641,29 @@ final class Lower {
     static final int ONE_HOT_ROWS = 8;
     static final int ONE_HOT_NUMBERS = 256;
 
+    /** A row of at least this many numbers, each a sum of at least {@link #LONG_SUM} terms, stays a loop (see {@link #rowOfLongSums}). */
+    static final int SUM_ROW = 8;
+    static final int LONG_SUM = 64;
+
+    /**
+     * {@return whether a short array is a row of sums over a long index, each depending on its place
+     * in the row} ({@code ∂Q = XᵀG} for a small d: its rows are sums over all the points): kept as
+     * a loop, the row runs with the sum's loop outside and the row on vectors (see {@code Emit}'s
+     * interchanged sums), where written out it is one strided scalar sum per number.
+     */
+    private static boolean rowOfLongSums(Arr a, int n, Shape e) {
+        if (n < SUM_ROW || !(e instanceof Shape.Real) || !(a.elem() instanceof Num x)) return false;
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(List.of(x.e()));
+        while (!stack.isEmpty()) {
+            E t = stack.removeLast();
+            if (!t.vars.get(a.v().id) || !seen.add(t)) continue;
+            if (t instanceof Ir.Reduce r && r.op == Ir.Red.SUM && r.v.n >= LONG_SUM) return true;
+            stack.addAll(t.kids());
+        }
+        return false;
+    }
+
     /** {@return whether x uses the index v as a number ({@code Pos}: a one-hot's test), not only to address memory} */
     private static boolean onIndex(Val x, Var v) {
         var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<E, Boolean>());
@@ -684,7 +707,7 @@ final class Lower {
             }
             case Shape.Arr(int n, Shape e) -> {
                 var a = (Arr) x;
-                if ((long) n * e.dim() <= SHORT_ARRAY || n <= ONE_HOT_ROWS && (long) n * e.dim() <= ONE_HOT_NUMBERS && onIndex(a.elem(), a.v())) {
+                if ((long) n * e.dim() <= SHORT_ARRAY && !rowOfLongSums(a, n, e) || n <= ONE_HOT_ROWS && (long) n * e.dim() <= ONE_HOT_NUMBERS && onIndex(a.elem(), a.v())) {
                     // a short array is written element by element: no loop, constant indices; so is an
                     // array of a few rows whose element tests its own index (a sum of one-hot rows, the
                     // cotangent of w when a program reads w.at(0), w.at(1), …): the tests fold away
