@@ -107,4 +107,80 @@ class DeadStoreTest {
                 assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "element " + i);
         }
     }
+
+    /** {@return how many stores and copies the statements hold, at any depth} */
+    static int stores(List<Ir.S> stmts) {
+        int n = 0;
+        for (Ir.S s : stmts) {
+            switch (s) {
+                case Ir.Store st -> n++;
+                case Ir.Copy c -> n++;
+                case Ir.Loop lp -> n += stores(lp.body());
+                case Ir.If i -> n += stores(i.yes()) + stores(i.no());
+                case Ir.While w -> n += stores(w.test()) + stores(w.body());
+                case Ir.Call c -> { }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A workspace buffer of 4 blocks of 5: places 5p, 5p + 1 hold {@code 3·x}, read into the output;
+     * places 5p + 2 … 5p + 4 are zeroed (as a whole gradient's part that is cut away) and read by
+     * nothing unless {@code readTail}: then a copy reads places 5p + 2.
+     */
+    private static List<Ir.S> blocks(Lower lo, boolean readTail) {
+        Ir.Buf in = lo.ir.bufs.stream().filter(b -> b.kind == Ir.Kind.IN).findFirst().orElseThrow();
+        Ir.Buf out = lo.ir.bufs.stream().filter(b -> b.kind == Ir.Kind.OUT).findFirst().orElseThrow();
+        Ir.Buf ws = lo.ir.buf(Ir.Kind.WS, 20, null);
+        Ir.Var p = lo.ir.var(4), k = lo.ir.var(2), z = lo.ir.var(3), u = lo.ir.var(4), j = lo.ir.var(2);
+        var body = new java.util.ArrayList<Ir.S>();
+        body.add(new Ir.Loop(p, List.of(
+                new Ir.Loop(k, List.of(new Ir.Store(ws, Ir.Ix.of(p).times(5).plus(Ir.Ix.of(k)),
+                        lo.ir.bin(Ir.Op.MUL, lo.ir.load(in, Ir.Ix.of(p).times(2).plus(Ir.Ix.of(k))), lo.ir.num(3.0))))),
+                new Ir.Loop(z, List.of(new Ir.Store(ws, Ir.Ix.of(p).times(5).plus(Ir.Ix.of(z)).plus(2), lo.ir.num(0.0)))))));
+        body.add(new Ir.Loop(u, List.of(new Ir.Loop(j, List.of(
+                new Ir.Store(out, Ir.Ix.of(u).times(2).plus(Ir.Ix.of(j)), lo.ir.load(ws, Ir.Ix.of(u).times(5).plus(Ir.Ix.of(j)))))))));
+        if (readTail) {
+            Ir.Var c = lo.ir.var(4);
+            body.add(new Ir.Loop(c, List.of(new Ir.Copy(ws, Ir.Ix.of(c).times(5).plus(2), out, Ir.Ix.of(c).times(2), 1))));
+        }
+        return body;
+    }
+
+    @Test void storesIntoPlacesNothingReadsAreDropped() {
+        Prog f = Catad.map(8, catad.dsl.Prims.EXP.prog());
+        var lo = new Lower(f);
+        List<Ir.S> body = blocks(lo, false);
+        List<Ir.S> after = DeadStores.run(lo.ir, body);
+        assertEquals(stores(body) - 1, stores(after), Ir.dump(after));
+        var x = new double[8];
+        for (int i = 0; i < 8; i++) x[i] = i - 3.5;
+        lo.body = after;
+        double[] y = new Kernel(f, Emit.emit(lo, 0, false), 0).apply(x);
+        for (int i = 0; i < 8; i++) assertEquals(3.0 * x[i], y[i]);
+        // read by a copy, even one place of each block, they stay
+        var lo2 = new Lower(f);
+        List<Ir.S> read = blocks(lo2, true);
+        assertEquals(stores(read), stores(DeadStores.run(lo2.ir, read)));
+    }
+
+    /** The means' gradient of a mixture (the whole gradient's points' part cut away): fewer stores, the interpreter's bits. */
+    @Test void aGradientCutToTheParametersStoresLess() {
+        int n = 40, d = 8, k = 4;
+        Prog m = AccumulateTest.mixture(n, d, k);
+        Shape theta = ((Shape.Pair) m.dom()).left();
+        Prog g = Catad.compose(Catad.exl(theta, Shape.tensor(n, d)), AD.grad(m));
+        var l = new Lower(g);
+        List<Ir.S> body = Copies.run(l.ir, passes(l));
+        List<Ir.S> after = DeadStores.run(l.ir, body);
+        assertTrue(stores(after) < stores(body), () -> "nothing dropped:\n" + Ir.dump(body));
+        var r = new SplittableRandom(5);
+        var x = new double[g.dom().dim()];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble(-2, 2);
+        x[7] = Double.NaN;
+        double[] expected = AD.eval(g, x), actual = Jit.compile(g).apply(x);
+        for (int i = 0; i < expected.length; i++)
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "element " + i);
+    }
 }
