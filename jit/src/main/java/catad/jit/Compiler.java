@@ -36,6 +36,9 @@ final class Compiler {
     /** {@code -Dcatad.jit.deadStores=false} turns off dropping stores into workspace places nothing reads ({@link DeadStores}), for comparison. */
     private static final boolean DEAD_STORES = !"false".equals(System.getProperty("catad.jit.deadStores"));
 
+    /** {@code -Dcatad.jit.recompute=false} turns off computing cheap stored arrays where they are read ({@link Recompute}), for comparison. */
+    private static final boolean RECOMPUTE = !"false".equals(System.getProperty("catad.jit.recompute"));
+
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
         int lanes = options.vectorize() ? Vectors.LANES : 0;
@@ -48,6 +51,7 @@ final class Compiler {
             if (SHORT_LOOPS) l.body = ShortLoops.run(l.ir, l.body);
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (COPIES) l.body = Copies.run(l.ir, l.body);
+            if (RECOMPUTE) l.body = Recompute.run(l.ir, l.body);
             if (DEAD_STORES) l.body = DeadStores.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
             return l;
