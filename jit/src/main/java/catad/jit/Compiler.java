@@ -9,7 +9,9 @@ import catad.interpreter.Deep;
  * Compiles one program: lowering ({@link Lower}), stored values read from where they were made
  * ({@link Forward}), a backward loop's expensive values taped by its forward loop ({@link Tape}),
  * sharing between loops ({@link Share}), sums accumulated where their terms are made
- * ({@link Accumulate}), values stored straight where a copy would move them ({@link Copies}), then
+ * ({@link Accumulate}), values stored straight where a copy would move them ({@link Copies}), cheap
+ * stored arrays computed where they are read ({@link Recompute}), expensive ones read where they are
+ * computed again ({@link Reuse}), stores nothing reads dropped ({@link DeadStores}), then
  * code generation ({@link Emit}). A program
  * the JVM cannot take as one class (a method over 64 KiB of bytecode) runs on the interpreter
  * instead, and says so once.
@@ -39,6 +41,9 @@ final class Compiler {
     /** {@code -Dcatad.jit.recompute=false} turns off computing cheap stored arrays where they are read ({@link Recompute}), for comparison. */
     private static final boolean RECOMPUTE = !"false".equals(System.getProperty("catad.jit.recompute"));
 
+    /** {@code -Dcatad.jit.reuse=false} turns off reading expensive stored arrays where they are computed again ({@link Reuse}), for comparison. */
+    private static final boolean REUSE = !"false".equals(System.getProperty("catad.jit.reuse"));
+
     static Kernel compile(Prog f, Jit.Options options) {
         long t0 = System.nanoTime();
         int lanes = options.vectorize() ? Vectors.LANES : 0;
@@ -52,6 +57,7 @@ final class Compiler {
             if (ACCUMULATE) l.body = Accumulate.run(l.ir, l.body);
             if (COPIES) l.body = Copies.run(l.ir, l.body);
             if (RECOMPUTE) l.body = Recompute.run(l.ir, l.body);
+            if (REUSE) l.body = Reuse.run(l.ir, l.body);
             if (DEAD_STORES) l.body = DeadStores.run(l.ir, l.body);
             if (Boolean.getBoolean("catad.jit.dump")) System.err.println("catad jit: " + Printer.brief(f) + "\n" + Ir.dump(l.body));
             return l;

@@ -158,13 +158,8 @@ final class Recompute {
         var extra = (BitSet) e.vars.clone();
         extra.andNot(ixVars);
         if (!extra.isEmpty()) return null;
-        for (Term term : st.ix().terms()) if (!f.around().contains(term.v()) || term.a() <= 0) return null;
-        List<Term> digits = new ArrayList<>(st.ix().terms());
-        digits.sort(Comparator.comparingInt(Term::a).reversed());
-        for (int d = 0; d + 1 < digits.size(); d++) {
-            Term lower = digits.get(d + 1);
-            if ((long) digits.get(d).a() < (long) lower.a() * lower.v().n) return null;
-        }
+        List<Term> digits = digits(st.ix(), f.around());
+        if (digits == null) return null;
         // one store writes b; no load of b up to and including statement t; no copy or call reads b after
         // it; nothing from t on writes what e reads
         if (facts.writers.getOrDefault(b.id, 0) != 1 || facts.readUpTo[t].get(b.id) || facts.movedAfter[t].get(b.id)
@@ -191,8 +186,40 @@ final class Recompute {
         return out;
     }
 
+    /**
+     * {@return the index's terms as the digits of a mixed radix, largest coefficient first, or null}:
+     * each term's variable is one of {@code vars}, its coefficient positive and at least the span of
+     * the next smaller digit, so that each place is written once
+     */
+    static List<Term> digits(Ix ix, List<Var> vars) {
+        for (Term term : ix.terms()) if (!vars.contains(term.v()) || term.a() <= 0) return null;
+        List<Term> digits = new ArrayList<>(ix.terms());
+        digits.sort(Comparator.comparingInt(Term::a).reversed());
+        for (int d = 0; d + 1 < digits.size(); d++) {
+            Term lower = digits.get(d + 1);
+            if ((long) digits.get(d).a() < (long) lower.a() * lower.v().n) return null;
+        }
+        return digits;
+    }
+
     /** {@return e at the place {@code load} of the store's index, or null when load does not split into its digits} */
     private static E at(Ir.Builder ir, E e, Ix store, List<Term> digits, Ix load) {
+        Map<Var, Ix> by = split(store, digits, load);
+        if (by == null) return null;
+        E r = e;
+        for (Term d : digits) r = ir.subst(r, d.v(), by.get(d.v()));
+        return r;
+    }
+
+    /**
+     * {@return for each digit's variable the index (in the load's variables) at which {@code store}
+     * names the place {@code load} names, or null}: null when the load's index does not split into
+     * the digits exactly, a digit could leave its variable's range, or a digit's variable occurs in
+     * the load (it is another loop's)
+     * @param store an index whose terms are {@code digits} @param digits from {@link #digits}
+     * @param load the index of a load of the same buffer
+     */
+    static Map<Var, Ix> split(Ix store, List<Term> digits, Ix load) {
         long rest = (long) load.c() - store.c();
         if (rest < 0) return null;
         var by = new HashMap<Var, Ix>();
@@ -219,9 +246,7 @@ final class Recompute {
             }
             if (x.c() < 0 || max > d.v().n - 1) return null;
         }
-        E r = e;
-        for (Term d : digits) r = ir.subst(r, d.v(), by.get(d.v()));
-        return r;
+        return by;
     }
 
     /** {@return whether e is at most {@link #CHEAP} distinct nodes of arithmetic, selections and loads} */
@@ -254,7 +279,8 @@ final class Recompute {
         return out;
     }
 
-    private static S rewrite(Ir.Builder ir, S s, java.util.function.Function<E, E> at, BitSet bufs, Map<E, E> memo) {
+    /** {@return s with its expressions' nodes replaced as {@link Ir.Builder#replace} does} */
+    static S rewrite(Ir.Builder ir, S s, java.util.function.Function<E, E> at, BitSet bufs, Map<E, E> memo) {
         return switch (s) {
             case Ir.Store st -> new Ir.Store(st.b(), st.ix(), ir.replace(st.e(), at, bufs, memo));
             case Ir.Loop l -> new Ir.Loop(l.v(), l.body().stream().map(x -> rewrite(ir, x, at, bufs, memo)).toList());
