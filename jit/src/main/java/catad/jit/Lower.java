@@ -639,7 +639,14 @@ final class Lower {
 
     /** Arrays of at most this many rows (of at most {@link #ONE_HOT_NUMBERS} numbers in all) whose element depends on its index as a number are written without a loop. */
     static final int ONE_HOT_ROWS = 8;
-    static final int ONE_HOT_NUMBERS = 256;
+    /**
+     * … of at most this many numbers ({@code -Dcatad.jit.oneHot=N}, for comparison): written out, a
+     * row's tests of its index fold away and each number is the one product it selects, where as a
+     * loop every number computes all the rows' candidates and selects one (GradBench lstm's four
+     * gates' weight cotangents, 4 × 140 numbers a step: 2.7–3.0 → 2.2–2.4 gradient / primal at
+     * l = 4, 6). The limit keeps a method's code bounded when the rows do not fold that far.
+     */
+    static final int ONE_HOT_NUMBERS = Integer.getInteger("catad.jit.oneHot", 1024);
 
     /** A row of at least this many numbers, each a sum of at least {@link #LONG_SUM} terms, stays a loop (see {@link #rowOfLongSums}). */
     static final int SUM_ROW = 8;

@@ -65,20 +65,23 @@ class UnrollTest {
     }
 
     /**
-     * The gradient of {@code Σₖ sin(wₖ) · k} for w {@code [4][14]R}, reading each row by {@code w.at(k)}:
+     * The gradient of {@code Σₖ sin(wₖ) · k} for w {@code [4][m]R}, reading each row by {@code w.at(k)}:
      * its cotangent of w is a sum of four one-hot rows, element {@code (v, j)} a test of v against
-     * each k. Four rows are written out, so the tests fold and no selection is left.
+     * each k. Four rows are written out, so the tests fold and no selection is left — also for rows
+     * of 140 numbers (GradBench lstm's gate weights at four and six layers).
      */
     @Test void aFewOneHotRowsAreWrittenOutAndTheirTestsFold() {
-        Shape w = Shape.tensor(4, 14), row = Shape.vec(14);
-        Prog[] terms = new Prog[4];
-        for (int k = 0; k < 4; k++) terms[k] = pipe(ex(w, k), map(14, compose(scale(Shape.R, k + 1), sin)), sum(row));
-        Prog f = compose(add, fork(compose(add, fork(terms[0], terms[1])), compose(add, fork(terms[2], terms[3]))));
-        assertEquals(w, f.dom());
-        Prog g = AD.grad(f);
-        var lowered = new Lower(g);
-        assertEquals(0, ShareTest.evaluated(lowered.body, e -> e instanceof Ir.Sel), Ir.dump(lowered.body));
-        var x = input(g.dom().dim(), 5);
-        assertSameBits(AD.eval(g, x), Jit.compile(g).apply(x), "gradient of a sum over rows read one by one");
+        for (int m : new int[] {14, 140}) {
+            Shape w = Shape.tensor(4, m), row = Shape.vec(m);
+            Prog[] terms = new Prog[4];
+            for (int k = 0; k < 4; k++) terms[k] = pipe(ex(w, k), map(m, compose(scale(Shape.R, k + 1), sin)), sum(row));
+            Prog f = compose(add, fork(compose(add, fork(terms[0], terms[1])), compose(add, fork(terms[2], terms[3]))));
+            assertEquals(w, f.dom());
+            Prog g = AD.grad(f);
+            var lowered = new Lower(g);
+            assertEquals(0, ShareTest.evaluated(lowered.body, e -> e instanceof Ir.Sel), "rows of " + m + ":\n" + Ir.dump(lowered.body));
+            var x = input(g.dom().dim(), 5);
+            assertSameBits(AD.eval(g, x), Jit.compile(g).apply(x), "gradient of a sum over rows of " + m + " read one by one");
+        }
     }
 }
