@@ -128,20 +128,10 @@ final class DeadStores {
     }
 
     private static List<S> drop(List<S> stmts, Reads read, int[] dropped) {
-        var out = new ArrayList<S>(stmts.size());
-        for (S s : stmts) {
-            switch (s) {
-                case Ir.Store st -> { if (read.anyRead(st.b(), st.ix(), 1)) out.add(st); else dropped[0]++; }
-                case Ir.Copy c -> { if (read.anyRead(c.to(), c.toOff(), c.n())) out.add(c); else dropped[0]++; }
-                case Ir.Loop l -> {
-                    List<S> b = drop(l.body(), read, dropped);
-                    if (!b.isEmpty()) out.add(b.size() == l.body().size() && b.equals(l.body()) ? l : new Ir.Loop(l.v(), b));
-                }
-                case Ir.If i -> out.add(new Ir.If(i.t(), drop(i.yes(), read, dropped), drop(i.no(), read, dropped)));
-                case Ir.While w -> out.add(new Ir.While(drop(w.test(), read, dropped), w.t(), drop(w.body(), read, dropped), w.max(), w.what()));
-                case Ir.Call c -> out.add(c);
-            }
-        }
-        return out;
+        return Ir.keep(stmts, s -> {
+            boolean kept = s instanceof Ir.Store st ? read.anyRead(st.b(), st.ix(), 1) : read.anyRead(((Ir.Copy) s).to(), ((Ir.Copy) s).toOff(), ((Ir.Copy) s).n());
+            if (!kept) dropped[0]++;
+            return kept;
+        });
     }
 }

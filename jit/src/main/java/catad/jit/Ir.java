@@ -257,6 +257,29 @@ final class Ir {
         }
     }
 
+    /**
+     * {@return the statements without the stores and copies {@code keep} rejects, anywhere inside
+     * them, and without the loops that leaves empty} (a loop left as it was is the same object)
+     * @param stmts statements @param keep asked of each store and copy
+     */
+    static List<S> keep(List<S> stmts, java.util.function.Predicate<S> keep) {
+        var out = new ArrayList<S>(stmts.size());
+        for (S s : stmts) {
+            switch (s) {
+                case Store st -> { if (keep.test(st)) out.add(st); }
+                case Copy c -> { if (keep.test(c)) out.add(c); }
+                case Loop l -> {
+                    List<S> b = keep(l.body(), keep);
+                    if (!b.isEmpty()) out.add(b.equals(l.body()) ? l : new Loop(l.v(), b));
+                }
+                case If i -> out.add(new If(i.t(), keep(i.yes(), keep), keep(i.no(), keep)));
+                case While w -> out.add(new While(keep(w.test(), keep), w.t(), keep(w.body(), keep), w.max(), w.what()));
+                case Call c -> out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** Adds to {@code into} the buffers s reads, anywhere inside it. @param s a statement @param into the set */
     static void reads(S s, BitSet into) {
         switch (s) {

@@ -178,7 +178,7 @@ final class Recompute {
         var out = new ArrayList<S>(body.size());
         for (int i = 0; i < body.size(); i++) {
             S s = body.get(i);
-            if (i == t) out.addAll(without(List.of(s), st));
+            if (i == t) out.addAll(Ir.keep(List.of(s), x -> x != st));
             else if (i > t) out.add(rewrite(ir, s, at, bufs, memo));
             else out.add(s);
             if (!ok[0]) return null;
@@ -266,18 +266,6 @@ final class Recompute {
 
 
 
-    /** {@return the statements without the store st, and without the loops it leaves empty} */
-    private static List<S> without(List<S> stmts, Ir.Store st) {
-        var out = new ArrayList<S>(stmts.size());
-        for (S s : stmts) {
-            if (s == st) continue;
-            if (s instanceof Ir.Loop l) {
-                List<S> b = without(l.body(), st);
-                if (!b.isEmpty()) out.add(b.size() == l.body().size() ? l : new Ir.Loop(l.v(), b));
-            } else out.add(s);
-        }
-        return out;
-    }
 
     /** {@return s with its expressions' nodes replaced as {@link Ir.Builder#replace} does} */
     static S rewrite(Ir.Builder ir, S s, java.util.function.Function<E, E> at, BitSet bufs, Map<E, E> memo) {

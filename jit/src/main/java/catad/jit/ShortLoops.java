@@ -190,20 +190,6 @@ final class ShortLoops {
     }
 
     private static List<S> drop(List<S> stmts, BitSet dead) {
-        var out = new ArrayList<S>(stmts.size());
-        for (S s : stmts) {
-            switch (s) {
-                case Ir.Store st -> { if (!dead.get(st.b().id)) out.add(st); }
-                case Ir.Copy c -> { if (!dead.get(c.to().id)) out.add(c); }
-                case Ir.Loop l -> {
-                    List<S> b = drop(l.body(), dead);
-                    if (!b.isEmpty()) out.add(new Ir.Loop(l.v(), b));
-                }
-                case Ir.If i -> out.add(new Ir.If(i.t(), drop(i.yes(), dead), drop(i.no(), dead)));
-                case Ir.While w -> out.add(new Ir.While(drop(w.test(), dead), w.t(), drop(w.body(), dead), w.max(), w.what()));
-                case Ir.Call c -> out.add(c);
-            }
-        }
-        return out;
+        return Ir.keep(stmts, s -> !dead.get(s instanceof Ir.Store st ? st.b().id : ((Ir.Copy) s).to().id));
     }
 }
