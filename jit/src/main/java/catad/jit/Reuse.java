@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Reads an expensive array where it was stored instead of computing it again: after a loop nest
- * {@code for u…: B[ix(u)] = g(u)} whose g calls a transcendental (or reduces), a later statement of
+ * {@code for u…: B[ix(u)] = g(u)} whose g is expensive (a transcendental, a user's primitive, a
+ * reduction of some size), a later statement of
  * the same block that computes g at some place, {@code g(w)}, loads {@code B[ix(w)]} instead. And a
  * loop {@code for u: B[u] = e} whose e holds both {@code h(u)} and a reduction {@code Σᵥ h(v)} over
  * the same range (a softmax: {@code exp(xᵤ) / Σᵥ exp(xᵥ)}) first stores {@code T[u] = h(u)}, so that
@@ -74,18 +75,12 @@ final class Reuse {
     }
 
     /**
-     * {@return whether e costs more to compute than to load}: it calls a transcendental
-     * or a user's primitive, or reduces (what {@link Recompute} would not compute again)
+     * {@return whether e costs more to compute than to load}: some node of it is worth a buffer of
+     * its own by {@link Share#candidate} (a transcendental or a user's primitive, a reduction of
+     * some size, a long chain of arithmetic) — what {@link Recompute} would not compute again
      */
     static boolean expensive(E e) {
-        var stack = new ArrayList<E>(List.of(e));
-        var seen = Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
-        while (!stack.isEmpty()) {
-            E x = stack.removeLast();
-            if (!seen.add(x)) continue;
-            if (x instanceof Ir.Un u && u.p != catad.dsl.Prims.ABS || x instanceof Ir.Prim2 || x instanceof Ir.Reduce) return true;
-            stack.addAll(x.kids());
-        }
+        for (E x : nodes(e)) if (Share.candidate(x)) return true;
         return false;
     }
 
