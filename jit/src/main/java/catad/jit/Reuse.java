@@ -104,6 +104,7 @@ final class Reuse {
     private static S split(Ir.Builder ir, S s) {
         if (!(s instanceof Ir.Loop l) || l.body().size() != 1 || !(l.body().get(0) instanceof Ir.Store st)) return null;
         Var u = l.v();
+        if (u.n == 0) return null;
         var nodes = nodes(st.e());
         for (E x : nodes) {
             if (!(x instanceof Ir.Reduce r) || r.v.n != u.n || r.vars.get(u.id) || r.body.reads.get(st.b().id) || !expensive(r.body)) continue;

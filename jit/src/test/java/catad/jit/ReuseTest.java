@@ -70,6 +70,17 @@ class ReuseTest {
         assertTrue(without > with, "without Reuse the statements evaluate " + without + " exponentials");
     }
 
+    /** {@code Σᵣ log Σᵢ cexp(xᵣᵢ)} with rows of no numbers (log 0 = −∞), one, and twenty: the interpreter's bits. */
+    @Test void emptyAndShortRowsKeepTheirBits() {
+        for (int n : new int[] {0, 1, N}) {
+            Prog f = Pointful.compile(Shape.tensor(3, n), x -> x.map(row -> row.apply(Catad.map(n, CEXP.prog())).sum().log()).sum());
+            Prog g = AD.grad(f);
+            var x = input(g.dom().dim(), 9);
+            assertSameBits(AD.eval(g, x), Jit.compile(g).apply(x), "gradient with rows of " + n);
+            assertSameBits(AD.eval(f, x), Jit.compile(f).apply(x), "primal with rows of " + n);
+        }
+    }
+
     /** in[0..3]; a workspace a of 4 (a copy of in), B of 4; {@code for u: B[u] = exp(a[u])}; then later statements. */
     private record Fixture(Lower lo, Ir.Buf in, Ir.Buf out, Ir.Buf a, Ir.Buf b, List<Ir.S> fill, Ir.S producer) {}
 
