@@ -263,10 +263,6 @@ final class Recompute {
         return true;
     }
 
-
-
-
-
     /** {@return s with its expressions' nodes replaced as {@link Ir.Builder#replace} does} */
     static S rewrite(Ir.Builder ir, S s, java.util.function.Function<E, E> at, BitSet bufs, Map<E, E> memo) {
         return switch (s) {

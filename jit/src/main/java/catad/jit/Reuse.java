@@ -127,7 +127,7 @@ final class Reuse {
         if (Recompute.digits(st.ix(), n.vars()) == null || st.ix().terms().size() != n.vars().size()) return false;
         Ir.Load anchor = anchor(g, n.vars());
         if (anchor == null) return false;
-        List<Term> digits = Recompute.digits(anchor.ix, n.vars());
+        List<Term> digits = Recompute.digits(anchor.ix, n.vars());   // not null: anchor checked it
         // the statements after t up to the first that writes b or what g reads
         var guarded = (BitSet) g.reads.clone();
         guarded.set(b.id);
@@ -143,7 +143,7 @@ final class Reuse {
         Set<E> later = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = t + 1; i < end; i++) collect(stmts.get(i), a, later);
         Map<E, E> by = new HashMap<>();
-        for (E x : List.copyOf(later)) {
+        for (E x : later) {
             if (!(x instanceof Ir.Load ld) || ld.b != anchor.b) continue;
             Map<Var, Ix> at = Recompute.split(anchor.ix, digits, ld.ix);
             if (at == null) continue;
