@@ -1344,7 +1344,15 @@ final class Emit {
     /** Bytes of vector code per node, measured on GMM kernels (18.6 for the primal's loop over points, 27 for the gradient's, with its scatters). */
     private static final int VECTOR_BYTES_PER_NODE = 28;
 
-    /** {@return how many distinct {@link VecMath} calls along v the expressions need} */
+    /**
+     * What a {@link VecMath} sin or cos counts for against {@link #MAX_VECMATH_CALLS}: its inlined
+     * code is about four times exp's (1,280 bytes of bytecode with its helpers, against 350). Counted
+     * as one, a loop of cos, exp and sin ran out of C2's inlining budget: a helper stayed a call,
+     * its vectors boxed, 7 KB allocated a call and 13 ns an element.
+     */
+    private static final int TRIG_CALLS = 4;
+
+    /** {@return how many distinct {@link VecMath} calls along v the expressions need, sin and cos counting {@link #TRIG_CALLS}} */
     private int vecMathCalls(List<E> roots, Var v) {
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>(roots);
@@ -1352,7 +1360,8 @@ final class Emit {
         while (!stack.isEmpty()) {
             E e = stack.removeLast();
             if (!e.vars.get(v.id) || !seen.add(e)) continue;
-            if (e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath ")) calls++;
+            if (e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath "))
+                calls += op.equals("vecmath sin") || op.equals("vecmath cos") ? TRIG_CALLS : 1;
             stack.addAll(e.kids());
         }
         return calls;
@@ -1396,6 +1405,8 @@ final class Emit {
             if (p.equals(catad.dsl.Prims.EXP)) return "vecmath exp";
             if (p.equals(catad.dsl.Prims.LOG)) return "vecmath log";
             if (p.equals(catad.dsl.Prims.EXPM1)) return "vecmath expm1";
+            if (p.equals(catad.dsl.Prims.SIN)) return "vecmath sin";
+            if (p.equals(catad.dsl.Prims.COS)) return "vecmath cos";
             // tanh is exact too, but too large for C2 to inline into a kernel: its vectors would be boxed
             return null;
         }
@@ -2246,7 +2257,7 @@ final class Emit {
 
     /** StrictMath's functions that built-in primitives are, called as static methods. */
     private static final Map<Primitive, String> STRICT = new IdentityHashMap<>(Map.of(
-            catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log", catad.dsl.Prims.SIN, "sin", catad.dsl.Prims.COS, "cos",
+            catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log",
             catad.dsl.Prims.TANH, "tanh", catad.dsl.Prims.SQRT, "sqrt", catad.dsl.Prims.LOG1P, "log1p", catad.dsl.Prims.EXPM1, "expm1"));
     private static final ClassDesc CD_STRICT = ClassDesc.of("java.lang.StrictMath");
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double), DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
@@ -2258,6 +2269,12 @@ final class Emit {
      * that the JVM could inline none of them).
      */
     private void unary(Ir.Un u) {
+        if (u.p == catad.dsl.Prims.SIN || u.p == catad.dsl.Prims.COS) {
+            // StrictMath's bits without its allocation (Trig)
+            push(u.a);
+            cb.invokestatic(ClassDesc.of("catad.jit.Trig"), u.p == catad.dsl.Prims.SIN ? "sin" : "cos", D_D);
+            return;
+        }
         String strict = STRICT.get(u.p);
         if (strict != null) { push(u.a); cb.invokestatic(CD_STRICT, strict, D_D); return; }
         if (u.p == catad.dsl.Prims.SQUARE) { push(u.a); push(u.a); cb.dmul(); return; }

@@ -83,6 +83,25 @@ final class VecMath {
     private static final double Q3 = -0x1.4ce199eaadbb7p-14;
     private static final double Q4 = 0x1.0cfca86e65239p-18;
     private static final double Q5 = -0x1.afdb76e09c32dp-23;
+    private static final double INV_PIO2 = 0x1.45f306dc9c883p-1;
+    private static final double PIO2_1 = 0x1.921fb544p0;
+    private static final double PIO2_1T = 0x1.0b4611a626331p-34;
+    private static final double PIO2_2 = 0x1.0b4611a6p-34;
+    private static final double PIO2_2T = 0x1.3198a2e037073p-69;
+    private static final double PIO2_3 = 0x1.3198a2ep-69;
+    private static final double PIO2_3T = 0x1.b839a252049c1p-104;
+    private static final double S1 = -0x1.5555555555549p-3;
+    private static final double S2 = 0x1.111111110f8a6p-7;
+    private static final double S3 = -0x1.a01a019c161d5p-13;
+    private static final double S4 = 0x1.71de357b1fe7dp-19;
+    private static final double S5 = -0x1.ae5e68a2b9cebp-26;
+    private static final double S6 = 0x1.5d93a5acfd57cp-33;
+    private static final double C1 = 0x1.555555555554cp-5;
+    private static final double C2 = -0x1.6c16c16c15177p-10;
+    private static final double C3 = 0x1.a01a019cb159p-16;
+    private static final double C4 = -0x1.27e4f809c52adp-22;
+    private static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
+    private static final double C6 = -0x1.8fae9be8838d4p-37;
 
     // FDLIBM's high-word thresholds as doubles: hx > H is |x| >= bits((H+1) << 32), hx < H is |x| < bits(H << 32).
     /** Smallest |x| that exp and expm1 reduce (hx > 0x3fd62e42: |x| > ln2/2). */
@@ -101,6 +120,23 @@ final class VecMath {
     private static final double LOG_HFSQ_HI = Double.longBitsToDouble(0x3ff6147a_00000000L);
     private static final double LOG_HFSQ_LO = Double.longBitsToDouble(0x3fe6b852_00000000L);
 
+    /** sin and cos need no reduction below this (ix <= 0x3fe921fb: |x| about π/4 or less). */
+    private static final double PIO4 = Double.longBitsToDouble(0x3fe921fc_00000000L);
+    /** Below this FDLIBM reduces by π/2 once, with k = 1, in a form of its own (ix < 0x4002d97c, |x| < 3π/4). */
+    private static final double THREE_PIO4 = Double.longBitsToDouble(0x4002d97c_00000000L);
+    /** The binade part of π/2's high word, where that form subtracts a second part of π/2 (ix == 0x3ff921fb). */
+    private static final double PIO2_HIGH_WORD = Double.longBitsToDouble(0x3ff921fb_00000000L);
+    /** FDLIBM's medium reduction ends here (ix <= 0x413921fb, |x| about 2^19 π/2); above it, Payne and Hanek's, left to StrictMath. */
+    private static final double MEDIUM = Double.longBitsToDouble(0x413921fc_00000000L);
+    /** The sin and cos kernels return x and 1 below this (ix < 0x3e400000). */
+    private static final double TRIG_TINY = 0x1p-27;
+    /** cos's kernel subtracts 1/4-ish qx from this on (ix >= 0x3fd33333, |x| about 0.3). */
+    private static final double COS_QX = Double.longBitsToDouble(0x3fd33333_00000000L);
+    /** ... and a fixed qx = 0.28125 above this (ix > 0x3fe90000, |x| > 0.78125). */
+    private static final double COS_QX_FIXED = Double.longBitsToDouble(0x3fe90001_00000000L);
+    private static final long HIGH_WORD = 0xffffffff_00000000L;
+    private static final long SIGN = 0x80000000_00000000L;
+
     /** Adding it rounds a double of magnitude below 2^51 to an integer, held in the low bits. */
     private static final double ROUND = 0x1.8p52;
     private static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
@@ -116,6 +152,15 @@ final class VecMath {
     private static final MethodHandle EXPM1_E = handle("expm1E", 2);
     private static final MethodHandle EXPM1_FINISH = handle("expm1Finish", 3);
     private static final MethodHandle EXPM1 = handle("expm1", 1);
+    private static final MethodHandle PIO2_MULTIPLE = handle("pio2Multiple", 1);
+    private static final MethodHandle PIO2_STEPS = handle("pio2Steps", 2);
+    private static final MethodHandle REMAINDER_R = handle("remainderR", 3);
+    private static final MethodHandle REMAINDER_W = handle("remainderW", 3);
+    private static final MethodHandle KERNEL_SIN = handle("kernelSin", 2);
+    private static final MethodHandle KERNEL_SIN0 = handle("kernelSin0", 1);
+    private static final MethodHandle KERNEL_COS = handle("kernelCos", 2);
+    private static final MethodHandle SIN_LARGE = handle("sinLarge", 2);
+    private static final MethodHandle COS_LARGE = handle("cosLarge", 2);
 
     private static MethodHandle handle(String name, int arity) {
         try {
@@ -310,5 +355,189 @@ final class VecMath {
         z = z.blend(z.neg(), x.lt(0.0));
         z = z.blend(x.add(1.0).mul(x), ax.lt(TANH_TINY));
         return z.blend(x.add(x), x.test(IS_NAN));
+    }
+
+    /** {@return {@code StrictMath.sin} of each lane} */
+    static DoubleVector sin(DoubleVector x) {
+        DoubleVector ax = x.abs(), n, y0, y1, s, c, s0;
+        try {
+            n = (DoubleVector) PIO2_MULTIPLE.invokeExact(ax);
+            DoubleVector steps = (DoubleVector) PIO2_STEPS.invokeExact(ax, n);
+            DoubleVector r = (DoubleVector) REMAINDER_R.invokeExact(ax, n, steps);
+            DoubleVector w = (DoubleVector) REMAINDER_W.invokeExact(ax, n, steps);
+            y0 = r.sub(w);
+            y1 = r.sub(y0).sub(w);
+            s = (DoubleVector) KERNEL_SIN.invokeExact(y0, y1);
+            c = (DoubleVector) KERNEL_COS.invokeExact(y0, y1);
+            s0 = (DoubleVector) KERNEL_SIN0.invokeExact(ax);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+        // sin(|x|) by n mod 4: sin, cos, −sin, −cos of the remainder (below π/4 FDLIBM's kernel with y = 0,
+        // a form of its own); then sin(x) = ±sin(|x|) bit for bit, as FDLIBM's steps for −x are those for |x|
+        // with every value negated, and rounding is symmetric.
+        LongVector q = n.add(ROUND).reinterpretAsLongs();
+        DoubleVector y = s.blend(c, q.and(1L).or(ROUND_BITS).reinterpretAsDoubles().eq(ROUND + 1)).blend(s0, ax.lt(PIO4));
+        y = y.reinterpretAsLongs().lanewise(XOR, q.and(2L).lanewise(LSHL, 62).lanewise(XOR, x.reinterpretAsLongs().and(SIGN)))
+                .reinterpretAsDoubles();
+        try {
+            return (DoubleVector) SIN_LARGE.invokeExact(x, y);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@return {@code StrictMath.cos} of each lane} */
+    static DoubleVector cos(DoubleVector x) {
+        DoubleVector ax = x.abs(), n, y0, y1, s, c;
+        try {
+            n = (DoubleVector) PIO2_MULTIPLE.invokeExact(ax);
+            DoubleVector steps = (DoubleVector) PIO2_STEPS.invokeExact(ax, n);
+            DoubleVector r = (DoubleVector) REMAINDER_R.invokeExact(ax, n, steps);
+            DoubleVector w = (DoubleVector) REMAINDER_W.invokeExact(ax, n, steps);
+            y0 = r.sub(w);
+            y1 = r.sub(y0).sub(w);
+            s = (DoubleVector) KERNEL_SIN.invokeExact(y0, y1);
+            c = (DoubleVector) KERNEL_COS.invokeExact(y0, y1);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+        // cos(x) = cos(|x|) bit for bit (FDLIBM's kernels are even in the remainder); by n mod 4: cos, −sin, −cos, sin.
+        LongVector q = n.add(ROUND).reinterpretAsLongs();
+        DoubleVector y = c.blend(s, q.and(1L).or(ROUND_BITS).reinterpretAsDoubles().eq(ROUND + 1));
+        y = y.reinterpretAsLongs().lanewise(XOR, q.add(1L).and(2L).lanewise(LSHL, 62)).reinterpretAsDoubles();
+        try {
+            return (DoubleVector) COS_LARGE.invokeExact(x, y);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * {@return FDLIBM's n for |x| = n π/2 + y0 + y1: 0 below about π/4, 1 below about 3π/4, else
+     * (int)(|x| 2/π + 1/2)} (meaningless above {@link #MEDIUM}, where StrictMath takes over)
+     */
+    private static DoubleVector pio2Multiple(DoubleVector ax) {
+        DoubleVector a = ax.mul(INV_PIO2).add(0.5);
+        DoubleVector n = a.add(ROUND).sub(ROUND);
+        n = n.blend(n.sub(1.0), a.lt(n));
+        return n.blend(1.0, ax.lt(THREE_PIO4)).blend(0.0, ax.lt(PIO4));
+    }
+
+    /**
+     * {@return how many parts of π/2 FDLIBM's medium reduction subtracts, 1, 2 or 3}: a second when
+     * the first remainder lost more than 16 bits to cancellation (its exponent 16 below |x|'s), unless
+     * n < 32 and |x|'s high word differs from n π/2's, where it knows none is lost; a third when the
+     * second lost more than 49. Below 3π/4, 1 but where |x| shares π/2's high word (see remainderR).
+     */
+    private static DoubleVector pio2Steps(DoubleVector ax, DoubleVector n) {
+        // (helpers written out, not called: C2 stops inlining plain calls in code this large)
+        DoubleVector r1 = ax.sub(n.mul(PIO2_1));
+        DoubleVector w1 = n.mul(PIO2_1T);
+        // FDLIBM's table npio2_hw[n − 1] is the high word of n·pio2_1 as a double, for n = 1 … 32; the high
+        // words compared as doubles with the low words cleared
+        LongVector axBits = ax.reinterpretAsLongs();
+        VectorMask<Double> quick = n.lt(32.0).and(axBits.and(HIGH_WORD).reinterpretAsDoubles()
+                .eq(n.mul(PIO2_1).reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles()).not());
+        // exponent fields plus 1.5·2^52, so that their differences are exact
+        DoubleVector j = axBits.lanewise(LSHR, 52).or(ROUND_BITS).reinterpretAsDoubles();
+        DoubleVector p = n.mul(PIO2_2);
+        DoubleVector r2 = r1.sub(p);
+        DoubleVector w2 = n.mul(PIO2_2T).sub(r1.sub(r2).sub(p));
+        DoubleVector e1 = r1.sub(w1).reinterpretAsLongs().lanewise(LSHR, 52).and(0x7ffL).or(ROUND_BITS).reinterpretAsDoubles();
+        DoubleVector e2 = r2.sub(w2).reinterpretAsLongs().lanewise(LSHR, 52).and(0x7ffL).or(ROUND_BITS).reinterpretAsDoubles();
+        VectorMask<Double> second = quick.not().and(j.sub(e1).compare(GT, 16.0));
+        VectorMask<Double> third = second.and(j.sub(e2).compare(GT, 49.0));
+        return ax.broadcast(1.0).blend(2.0, second).blend(3.0, third).blend(1.0, ax.lt(THREE_PIO4));
+    }
+
+    /**
+     * {@return r of the reduced argument y0 = r − w, y1 = (r − y0) − w}: |x| − n·pio2_1, less n·pio2_2
+     * and n·pio2_3 for the further steps; below 3π/4 where |x| shares π/2's high word,
+     * (|x| − pio2_1) − pio2_2 (FDLIBM's own form there); below π/4, n = 0 makes it |x|.
+     */
+    private static DoubleVector remainderR(DoubleVector ax, DoubleVector n, DoubleVector steps) {
+        DoubleVector r1 = ax.sub(n.mul(PIO2_1));
+        DoubleVector r2 = r1.sub(n.mul(PIO2_2));
+        DoubleVector r3 = r2.sub(n.mul(PIO2_3));
+        return r1.blend(r2, steps.compare(GE, 2.0)).blend(r3, steps.eq(3.0))
+                .blend(r2, ax.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles().eq(PIO2_HIGH_WORD));
+    }
+
+    /** {@return w of the reduced argument, as in remainderR: the low part of n π/2 still to subtract from r} */
+    private static DoubleVector remainderW(DoubleVector ax, DoubleVector n, DoubleVector steps) {
+        DoubleVector r1 = ax.sub(n.mul(PIO2_1));
+        DoubleVector p2 = n.mul(PIO2_2);
+        DoubleVector r2 = r1.sub(p2);
+        DoubleVector p3 = n.mul(PIO2_3);
+        DoubleVector w2 = n.mul(PIO2_2T).sub(r1.sub(r2).sub(p2));
+        DoubleVector w3 = n.mul(PIO2_3T).sub(r2.sub(r2.sub(p3)).sub(p3));
+        return n.mul(PIO2_1T).blend(w2, steps.compare(GE, 2.0)).blend(w3, steps.eq(3.0))
+                .blend(PIO2_2T, ax.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles().eq(PIO2_HIGH_WORD));
+    }
+
+    /** {@return FDLIBM's __kernel_sin(y0, y1, 1): sin(y0 + y1) for |y0 + y1| <= π/4} */
+    private static DoubleVector kernelSin(DoubleVector x, DoubleVector y) {
+        DoubleVector z = x.mul(x);
+        DoubleVector v = z.mul(x);
+        DoubleVector r = z.mul(S6).add(S5).mul(z).add(S4).mul(z).add(S3).mul(z).add(S2);
+        DoubleVector k = x.sub(z.mul(y.mul(0.5).sub(v.mul(r))).sub(y).sub(v.mul(S1)));
+        return k.blend(x, x.abs().lt(TRIG_TINY));
+    }
+
+    /** {@return FDLIBM's __kernel_sin(x, 0, 0), its form for arguments that need no reduction} */
+    private static DoubleVector kernelSin0(DoubleVector x) {
+        DoubleVector z = x.mul(x);
+        DoubleVector v = z.mul(x);
+        DoubleVector r = z.mul(S6).add(S5).mul(z).add(S4).mul(z).add(S3).mul(z).add(S2);
+        return x.add(v.mul(z.mul(r).add(S1))).blend(x, x.abs().lt(TRIG_TINY));
+    }
+
+    /**
+     * {@return FDLIBM's __kernel_cos(y0, y1)}: a − (hz − (z r − x y)) with hz = z/2 − qx, a = 1 − qx;
+     * below 0.3 FDLIBM writes 1 − (z/2 − (z r − x y)), the same bits as qx = 0 (z/2 − 0 and 1 − 0 are exact).
+     */
+    private static DoubleVector kernelCos(DoubleVector x, DoubleVector y) {
+        DoubleVector ax = x.abs();
+        DoubleVector z = x.mul(x);
+        DoubleVector r = z.mul(C6).add(C5).mul(z).add(C4).mul(z).add(C3).mul(z).add(C2).mul(z).add(C1).mul(z);
+        // qx: |x|/4 truncated to its high word, (FDLIBM's ix − 0x00200000), 0.28125 above 0.78125, 0 below 0.3
+        DoubleVector qx = ax.reinterpretAsLongs().and(HIGH_WORD).sub(0x00200000L << 32).reinterpretAsDoubles()
+                .blend(0.28125, ax.compare(GE, COS_QX_FIXED)).blend(0.0, ax.lt(COS_QX));
+        DoubleVector k = qx.neg().add(1.0).sub(z.mul(0.5).sub(qx).sub(z.mul(r).sub(x.mul(y))));
+        return k.blend(1.0, ax.lt(TRIG_TINY));
+    }
+
+    /** {@return y, with StrictMath.sin in the lanes of x beyond the medium reduction, infinite or NaN} */
+    private static DoubleVector sinLarge(DoubleVector x, DoubleVector y) {
+        if (!x.abs().lt(MEDIUM).not().anyTrue()) return y;
+        double[] lanes = new double[2 * x.length()];
+        x.intoArray(lanes, 0);
+        y.intoArray(lanes, x.length());
+        strict(lanes, true);
+        return DoubleVector.fromArray(x.species(), lanes, x.length());
+    }
+
+    /** {@return y, with StrictMath.cos in the lanes of x beyond the medium reduction, infinite or NaN} */
+    private static DoubleVector cosLarge(DoubleVector x, DoubleVector y) {
+        if (!x.abs().lt(MEDIUM).not().anyTrue()) return y;
+        double[] lanes = new double[2 * x.length()];
+        x.intoArray(lanes, 0);
+        y.intoArray(lanes, x.length());
+        strict(lanes, false);
+        return DoubleVector.fromArray(x.species(), lanes, x.length());
+    }
+
+    /**
+     * Writes StrictMath.sin or cos of each argument in the first half of lanes beyond the medium
+     * reduction over its result in the second half, out of line. Arrays, not vectors, cross the call:
+     * a vector returned by a call that is not inlined is a boxed object, and C2 then boxes the vector
+     * of the other branch too, on every call (a kernel allocated 14 KB a call so). Only vectors with
+     * such lanes allocate, as StrictMath does for them (Payne and Hanek's reduction, about 700 bytes a call).
+     */
+    private static void strict(double[] lanes, boolean sin) {
+        int n = lanes.length / 2;
+        for (int i = 0; i < n; i++)
+            if (!(Math.abs(lanes[i]) < MEDIUM)) lanes[n + i] = sin ? StrictMath.sin(lanes[i]) : StrictMath.cos(lanes[i]);
     }
 }

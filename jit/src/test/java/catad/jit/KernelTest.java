@@ -61,14 +61,20 @@ class KernelTest {
 
     @Test void aCallAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (Prog f : new Prog[] {program(), AD.grad(program())}) {
+        Prog trig = compose(sum(V), map(N, compose(sin, exp)), map(N, cos));
+        for (Prog f : new Prog[] {program(), AD.grad(program()), trig, AD.grad(trig)}) {
             Kernel k = Jit.compile(f);
             double[] x = input(7), y = new double[f.cod().dim()];
-            for (int i = 0; i < 20_000; i++) k.apply(x, y);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 20_000; i++) k.apply(x, y);
-            long bytes = threads.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(bytes < 20_000, () -> k + " allocated " + bytes + " bytes in 20,000 calls");
+            // rounds of 20,000 calls until one allocates (next to) nothing: until C2 has compiled the kernel,
+            // C1's code boxes its vectors (a kernel with three VecMath calls took some 40,000 calls)
+            long bytes = Long.MAX_VALUE, deadline = System.nanoTime() + 60_000_000_000L;
+            while (bytes >= 20_000 && System.nanoTime() < deadline) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 20_000; i++) k.apply(x, y);
+                bytes = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+            long last = bytes;
+            assertTrue(last < 20_000, () -> k + " still allocated " + last + " bytes in 20,000 calls after a minute");
         }
     }
 

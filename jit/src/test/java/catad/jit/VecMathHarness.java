@@ -1,5 +1,7 @@
 package catad.jit;
 
+import static catad.jit.MathInputs.*;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class VecMathHarness {
     private VecMathHarness() {}
 
-    static final List<String> FUNCTIONS = List.of("exp", "log", "expm1", "tanh");
+    static final List<String> FUNCTIONS = List.of("exp", "log", "expm1", "tanh", "sin", "cos");
+
+    /**
+     * The functions whose compiled check needs a JVM of its own: sin and cos, warmed after another
+     * function in the same JVM, kept allocating in this harness (its shared warm loop, compiled for
+     * the first function, ran theirs without the Vector API's intrinsics), though first in a JVM,
+     * and in kernels, C2 compiles them allocation-free.
+     */
+    static final List<String> OWN_JVM = List.of("sin", "cos");
 
     static final VectorSpecies<Double> S128 = DoubleVector.SPECIES_128;
     static final VectorSpecies<Double> S256 = DoubleVector.SPECIES_256;
@@ -42,6 +52,8 @@ final class VecMathHarness {
             case "log" -> StrictMath::log;
             case "expm1" -> StrictMath::expm1;
             case "tanh" -> StrictMath::tanh;
+            case "sin" -> StrictMath::sin;
+            case "cos" -> StrictMath::cos;
             default -> throw new IllegalArgumentException(function);
         };
     }
@@ -66,6 +78,12 @@ final class VecMathHarness {
             case "tanh128" -> VecMathHarness::tanh128;
             case "tanh256" -> VecMathHarness::tanh256;
             case "tanh512" -> VecMathHarness::tanh512;
+            case "sin128" -> VecMathHarness::sin128;
+            case "sin256" -> VecMathHarness::sin256;
+            case "sin512" -> VecMathHarness::sin512;
+            case "cos128" -> VecMathHarness::cos128;
+            case "cos256" -> VecMathHarness::cos256;
+            case "cos512" -> VecMathHarness::cos512;
             default -> throw new IllegalArgumentException(function + width);
         };
     }
@@ -86,6 +104,12 @@ final class VecMathHarness {
     static void tanh128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.tanh(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
     static void tanh256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.tanh(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
     static void tanh512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.tanh(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
+    static void sin128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.sin(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
+    static void sin256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.sin(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
+    static void sin512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.sin(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
+    static void cos128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.cos(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
+    static void cos256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.cos(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
+    static void cos512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.cos(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
 
     /** Writes StrictMath's function of in to out, a loop for each function as for the vectors, for the timing. */
     static void strictLoop(String function, double[] in, double[] out) {
@@ -94,6 +118,8 @@ final class VecMathHarness {
             case "log" -> strictLog(in, out);
             case "expm1" -> strictExpm1(in, out);
             case "tanh" -> strictTanh(in, out);
+            case "sin" -> strictSin(in, out);
+            case "cos" -> strictCos(in, out);
             default -> throw new IllegalArgumentException(function);
         }
     }
@@ -102,6 +128,8 @@ final class VecMathHarness {
     static void strictLog(double[] x, double[] y) { for (int i = 0; i < x.length; i++) y[i] = StrictMath.log(x[i]); }
     static void strictExpm1(double[] x, double[] y) { for (int i = 0; i < x.length; i++) y[i] = StrictMath.expm1(x[i]); }
     static void strictTanh(double[] x, double[] y) { for (int i = 0; i < x.length; i++) y[i] = StrictMath.tanh(x[i]); }
+    static void strictSin(double[] x, double[] y) { for (int i = 0; i < x.length; i++) y[i] = StrictMath.sin(x[i]); }
+    static void strictCos(double[] x, double[] y) { for (int i = 0; i < x.length; i++) y[i] = StrictMath.cos(x[i]); }
 
     // ---- Comparison ----
 
@@ -132,85 +160,6 @@ final class VecMathHarness {
 
     // ---- Inputs ----
 
-    /** {@return the lanes of in padded with its first values to a multiple of 8} */
-    static double[] padded(double[] in) {
-        int n = (in.length + 7) / 8 * 8;
-        double[] out = Arrays.copyOf(in, n);
-        for (int i = in.length; i < n; i++) out[i] = in[i - in.length];
-        return out;
-    }
-
-    /** {@return v, its two neighbours on each side, and the same for −v} */
-    private static void around(List<Double> out, double v) {
-        for (double s : new double[] {v, -v}) {
-            out.add(s);
-            out.add(Math.nextUp(s));
-            out.add(Math.nextUp(Math.nextUp(s)));
-            out.add(Math.nextDown(s));
-            out.add(Math.nextDown(Math.nextDown(s)));
-        }
-    }
-
-    private static double bits(long b) {
-        return Double.longBitsToDouble(b);
-    }
-
-    /**
-     * {@return the arguments where FDLIBM changes branch or the result its kind, with neighbours and
-     * signs}: zeros, infinities, NaNs, extremes, subnormals, the thresholds of exp, log, expm1 and tanh
-     * (overflow, underflow, tiny, reduction by ln2/2 and 1.5 ln2, 56 ln2, 22, 1, 2^-28, 2^-54, 2^-55),
-     * the boundaries of exp's k = −1021, expm1's k = ±1, 20 and 56, and expm1's r = −1/4.
-     */
-    static double[] thresholds() {
-        var out = new ArrayList<Double>();
-        out.add(Double.NaN);
-        out.add(bits(0x7ff0_0000_0000_0001L));  // signalling NaN
-        out.add(bits(0xfff8_0000_0000_0000L));  // negative NaN
-        out.add(bits(0x7ff8_0000_dead_beefL));  // NaN with a payload
-        for (double v : new double[] {
-                0.0, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, Double.POSITIVE_INFINITY,
-                bits(0x000f_ffff_ffff_ffffL), bits(0x0008_0000_0000_0000L), 3 * Double.MIN_VALUE, 0x1p-1060,
-                1.0, 2.0, 0.5, 0.25, 3.0, 10.0, 100.0, Math.E, Math.PI,
-                // exp
-                0x1.62e42fefa39efp9, 0x1.74910d52d3051p9, bits(0x40862e42_00000000L), 709.0, 708.0, 745.0, 746.0,
-                bits(0x3fd62e43_00000000L), bits(0x3fd62e42_ffffffffL), 0.5 * Math.log(2), 1.5 * Math.log(2),
-                bits(0x3ff0a2b2_00000000L), 0x1p-28, 0x1p-29, 0x1p-27, 0x1p-53, 0x1p-52, 1e-300,
-                1021.5 * Math.log(2), 1020.5 * Math.log(2), 1022.5 * Math.log(2), 1074.5 * Math.log(2),
-                // expm1 and tanh
-                bits(0x4043687a_00000000L), 56 * Math.log(2), 0x1p-54, 0x1p-55, 0x1p-56, 22.0, 19.5 * Math.log(2),
-                20.5 * Math.log(2), 56.5 * Math.log(2), 55.5 * Math.log(2), Math.log(2) - 0.25, 0.3, 0.75, 1.25,
-                // log
-                1 + 0x1p-20, 1 - 0x1p-20, 1 + 0x1p-21, 1 - 0x1p-21, bits(0x3ff6a09c_00000000L), bits(0x3fe6a09c_00000000L),
-                bits(0x3ff6147a_00000000L), bits(0x3fe6b852_00000000L), bits(0x3fe6b851_ffffffffL), Math.sqrt(2), Math.sqrt(0.5)})
-            around(out, v);
-        for (int k = -1080; k <= 1030; k++) {  // multiples and half-multiples of ln2: k changes between them
-            around(out, k * Math.log(2));
-            around(out, (k + 0.5) * Math.log(2));
-        }
-        for (int j = 1; j <= 64; j++) {  // 1 ± tiny, where log is f − R or 0
-            out.add(1 + j * 0x1p-52);
-            out.add(1 - j * 0x1p-53);
-        }
-        return padded(out.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    /**
-     * {@return log's boundaries in every binade, with neighbours}: 2^e, the significand sqrt(2) where m
-     * is halved, 1 ± 2^-20 where FDLIBM takes f − R, and the two ends of its hfsq form, for all e; and
-     * the subnormals 2^-1074 ... 2^-1023 times those.
-     */
-    static double[] binades() {
-        var out = new ArrayList<Double>();
-        double[] significands = {1.0, bits(0x3ff6a09c_00000000L), 1 + 0x1p-20, 2 - 0x1p-19, bits(0x3ff6147a_00000000L),
-                bits(0x3ff6b852_00000000L), 1.5};
-        for (int e = -1074; e <= 1023; e++)
-            for (double s : significands) {
-                double v = Math.scalb(s, e);
-                if (v != 0 && !Double.isInfinite(v)) around(out, v);
-            }
-        return padded(out.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
     /** {@return 2048 inputs for the warm loops: the hand-picked thresholds, a sample of the rest, random ones of every kind} */
     static double[] core(String function) {
         double[] t = thresholds();
@@ -220,48 +169,12 @@ final class VecMathHarness {
         for (int i = 760; i < 1200; i++) in[i] = t[r.nextInt(t.length)];
         List<double[]> sets = random(function, 1, 2048);
         for (int i = 1200; i < in.length; i++) in[i] = sets.get(i % sets.size())[i];
+        // sin and cos leave arguments beyond 2^19 π/2, infinities and NaN to StrictMath, which allocates for
+        // them (Payne and Hanek's reduction); the warm loop, which waits for a pass that allocates nothing,
+        // has their remainders instead (the other sets have them all)
+        if (function.equals("sin") || function.equals("cos"))
+            for (int i = 0; i < in.length; i++) if (!(Math.abs(in[i]) < 8e5)) in[i] = Double.isFinite(in[i]) ? Math.IEEEremainder(in[i], 8e5) : 1.0;
         return in;
-    }
-
-    /**
-     * {@return random inputs for the function, several sets of n}: uniform over the meaningful range,
-     * over the subranges with special handling, and random bit patterns.
-     */
-    static List<double[]> random(String function, long seed, int n) {
-        var r = new SplittableRandom(seed ^ function.hashCode());
-        return switch (function) {
-            case "exp" -> List.of(uniform(r, n, -750, 710), uniform(r, n, -745.2, -708), allBits(r, n), logUniform(r, n, -60, 10));
-            case "log" -> List.of(positiveBits(r, n), uniform(r, n, 0, 10), uniform(r, n, 1 - 0x1p-17, 1 + 0x1p-17),
-                    uniform(r, n, 0.5, 2), allBits(r, n));
-            case "expm1" -> List.of(uniform(r, n, -45, 710), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
-            case "tanh" -> List.of(uniform(r, n, -25, 25), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
-            default -> throw new IllegalArgumentException(function);
-        };
-    }
-
-    static double[] uniform(SplittableRandom r, int n, double lo, double hi) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = r.nextDouble(lo, hi);
-        return x;
-    }
-
-    static double[] allBits(SplittableRandom r, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = Double.longBitsToDouble(r.nextLong());
-        return x;
-    }
-
-    static double[] positiveBits(SplittableRandom r, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = Double.longBitsToDouble(r.nextLong() & Long.MAX_VALUE);
-        return x;
-    }
-
-    /** ± 2^u with u uniform in [lo, hi): every scale alike. */
-    static double[] logUniform(SplittableRandom r, int n, double lo, double hi) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = (r.nextBoolean() ? 1 : -1) * Math.pow(2, r.nextDouble(lo, hi));
-        return x;
     }
 
     /**
@@ -289,7 +202,7 @@ final class VecMathHarness {
 
     /**
      * A check in a JVM of its own. {@code interpreted} (run with {@code -Xint}): every function at
-     * every width over the warm-loop inputs. {@code compiled W}: every function with W-bit vectors
+     * every width over the warm-loop inputs. {@code compiled W [f …]}: every function (or those named) with W-bit vectors
      * only, the warm loop until C2's code allocates nothing, then the thresholds, the binades and
      * random inputs. Prints {@code checked N mismatches M} and what differs, and exits with status 1
      * on a mismatch or when the code still allocates.
@@ -297,8 +210,8 @@ final class VecMathHarness {
     public static void main(String[] args) {
         long checked = 0, bad = 0;
         var report = new StringBuilder();
-        boolean compiled = args.length == 2 && args[0].equals("compiled");
-        for (String f : FUNCTIONS) {
+        boolean compiled = args.length >= 2 && args[0].equals("compiled");
+        for (String f : compiled && args.length > 2 ? List.of(args).subList(2, args.length) : FUNCTIONS) {
             double[] core = core(f);
             if (!compiled) {
                 for (int width : widths()) {

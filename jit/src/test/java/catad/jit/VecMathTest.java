@@ -53,9 +53,14 @@ class VecMathTest {
     }
 
     @ParameterizedTest @Order(2)
-    @ValueSource(strings = {"exp", "log", "expm1", "tanh"})
-    void givesStrictMathsBitsWhenCompiled(String function) {
+    @ValueSource(strings = {"exp", "log", "expm1", "tanh", "sin", "cos"})
+    void givesStrictMathsBitsWhenCompiled(String function) throws Exception {
         int width = mainWidth();
+        if (VecMathHarness.OWN_JVM.contains(function)) {
+            System.out.println("VecMath." + function + ", " + width + "-bit vectors, C2, a JVM of its own: "
+                    + child("compiled", String.valueOf(width), function));
+            return;
+        }
         var report = new StringBuilder();
         double[] core = VecMathHarness.core(function);
         long[] w = VecMathHarness.warm(function, width, core, VecMathHarness.strictOf(function, core), REPEATS, true, 120, report);
@@ -78,8 +83,8 @@ class VecMathTest {
 
     /** The thresholds, every binade's boundaries and four or five sets of a million random inputs. */
     static List<double[]> sets(String function) {
-        var sets = new ArrayList<>(List.of(VecMathHarness.thresholds(), VecMathHarness.binades()));
-        sets.addAll(VecMathHarness.random(function, 2, RANDOM_SET));
+        var sets = new ArrayList<>(List.of(MathInputs.thresholds(), MathInputs.binades()));
+        sets.addAll(MathInputs.random(function, 2, RANDOM_SET));
         return sets;
     }
 
@@ -110,8 +115,13 @@ class VecMathTest {
 
     @Test @Order(4) void givesStrictMathsBitsWhenCompiledForOtherWidthsAlone() throws Exception {
         for (int width : VecMathHarness.widths())
-            if (width >= 256 && width != mainWidth() && width <= VecMathHarness.preferredWidth())
-                System.out.println("VecMath, " + width + "-bit vectors alone, C2: " + child("compiled", String.valueOf(width)));
+            if (width >= 256 && width != mainWidth() && width <= VecMathHarness.preferredWidth()) {
+                var shared = new ArrayList<>(List.of("compiled", String.valueOf(width)));
+                for (String f : VecMathHarness.FUNCTIONS) if (!VecMathHarness.OWN_JVM.contains(f)) shared.add(f);
+                System.out.println("VecMath, " + width + "-bit vectors alone, C2: " + child(shared.toArray(String[]::new)));
+                for (String f : VecMathHarness.OWN_JVM)
+                    System.out.println("VecMath." + f + ", " + width + "-bit vectors alone, C2: " + child("compiled", String.valueOf(width), f));
+            }
     }
 
     @Test @Order(5) void givesStrictMathsBitsWhenInterpreted() throws Exception {
