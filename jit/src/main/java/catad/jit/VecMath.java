@@ -17,7 +17,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * {@code exp}, {@code log}, {@code expm1} and {@code tanh} on vectors, giving in every lane exactly
+ * {@code exp}, {@code log}, {@code expm1}, {@code tanh}, {@code sin} and {@code cos} on vectors, giving in every lane exactly
  * the bits of {@link StrictMath}.
  *
  * <p>Why: kernels must compute the interpreter's bits, and the interpreter uses {@code StrictMath},
@@ -28,7 +28,9 @@ import jdk.incubator.vector.VectorMask;
  * <p>Contract: for every lane {@code v} of {@code x}, {@code exp(x)} has the lane
  * {@code StrictMath.exp(v)}, bit for bit, and so on, for every double including NaN, infinities,
  * zeros and subnormals (a NaN result is some NaN). It holds whether the code runs interpreted or
- * compiled by C2, for every vector species.
+ * compiled by C2, for every vector species. {@code sin} and {@code cos} compute lanes up to
+ * 2^19·π/2 themselves and leave larger ones, infinities and NaN to {@code StrictMath}, out of line
+ * (a vector with such a lane allocates, as {@code StrictMath} does for it).
  *
  * <p>How: FDLIBM uses only correctly rounded {@code + - * /}, comparisons and exponent-field
  * manipulation, which vector lanes do identically (Java never fuses a multiply-add). Each method
