@@ -1405,8 +1405,10 @@ final class Emit {
             if (p.equals(catad.dsl.Prims.EXP)) return "vecmath exp";
             if (p.equals(catad.dsl.Prims.LOG)) return "vecmath log";
             if (p.equals(catad.dsl.Prims.EXPM1)) return "vecmath expm1";
-            if (p.equals(catad.dsl.Prims.SIN)) return "vecmath sin";
-            if (p.equals(catad.dsl.Prims.COS)) return "vecmath cos";
+            // -Dcatad.jit.vectorTrig=false: sin and cos scalar, for comparison (read at each compilation)
+            boolean trig = !"false".equals(System.getProperty("catad.jit.vectorTrig"));
+            if (trig && p.equals(catad.dsl.Prims.SIN)) return "vecmath sin";
+            if (trig && p.equals(catad.dsl.Prims.COS)) return "vecmath cos";
             // tanh is exact too, but too large for C2 to inline into a kernel: its vectors would be boxed
             return null;
         }
