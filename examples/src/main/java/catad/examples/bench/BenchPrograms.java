@@ -142,6 +142,9 @@ public final class BenchPrograms {
     /** {@return {@code map exp : [n]R → [n]R}} @param n length */
     public static Prog mapExp(int n) { return map(n, exp); }
 
+    /** {@return x ↦ sin of every element, on [n]R} @param n length */
+    public static Prog mapSin(int n) { return map(n, sin); }
+
     // ---------------------------------------------------------------- functions of HipparchusBench
 
     /** {@return {@code Σ exp(xᵢ)² : [n]R → R}} @param n length */

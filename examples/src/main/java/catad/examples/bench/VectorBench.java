@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The JIT's Vector-API loops against its scalar loops on the same kernels: {@code dot}, axpy
- * ({@code a·x + y}), {@code matvec} (a √n × √n matrix) and {@code map exp}, each compiled with
+ * ({@code a·x + y}), {@code matvec} (a √n × √n matrix), {@code map exp} and {@code map sin}, each compiled with
  * {@link Jit.Options#DEFAULT} (vector loops where they give the interpreter's bits) and
- * {@link Jit.Options#SCALAR}; {@code map exp} also with {@link Jit.Options#FAST} (vectorized
+ * {@link Jit.Options#SCALAR}; the maps also with {@link Jit.Options#FAST} (vectorized
  * transcendentals, a few ulps off). Each kernel writes into a reused output array.
  *
  * <p>Run with {@code ./catad bench VectorBench -f 1 -wi 5 -i 3 -w 1s -r 1s}; results are in
@@ -38,7 +38,8 @@ public class VectorBench {
     @Param({"1000", "100000", "1000000"})
     public int n;
 
-    private Kernel dotDefault, dotScalar, axpyDefault, axpyScalar, matvecDefault, matvecScalar, expFast, expDefault, expScalar;
+    private Kernel dotDefault, dotScalar, axpyDefault, axpyScalar, matvecDefault, matvecScalar, expFast, expDefault, expScalar,
+            sinFast, sinDefault, sinScalar;
     private double[] xy, mv, x, out1, outN, outM;
 
     /** Compiles every kernel both ways and checks it against the interpreter. */
@@ -52,7 +53,7 @@ public class VectorBench {
         outN = new double[n];
         outM = new double[m];
         Prog dot = BenchPrograms.dotProduct(n), axpy = BenchPrograms.axpy(n, 2.5), matvec = BenchPrograms.matrixVector(m, m),
-                exp = BenchPrograms.mapExp(n);
+                exp = BenchPrograms.mapExp(n), sin = BenchPrograms.mapSin(n);
         dotDefault = checked(dot, Jit.Options.DEFAULT, xy, JitBench.JIT_RTOL);
         dotScalar = checked(dot, Jit.Options.SCALAR, xy, JitBench.JIT_RTOL);
         axpyDefault = checked(axpy, Jit.Options.DEFAULT, xy, 0);
@@ -63,6 +64,10 @@ public class VectorBench {
         expFast = checked(exp, Jit.Options.FAST, x, 1e-14);
         expDefault = checked(exp, Jit.Options.DEFAULT, x, 0);
         expScalar = checked(exp, Jit.Options.SCALAR, x, 0);
+        // x in [-2, 2): sin's absolute error of a few ulps of 1 is its relative error near 0 too
+        sinFast = checked(sin, Jit.Options.FAST, x, 1e-13);
+        sinDefault = checked(sin, Jit.Options.DEFAULT, x, 0);
+        sinScalar = checked(sin, Jit.Options.SCALAR, x, 0);
     }
 
     private Kernel checked(Prog f, Jit.Options options, double[] input, double rtol) {
@@ -93,9 +98,18 @@ public class VectorBench {
     /** {@return exp of every element, the Vector API's exp ({@code Options.FAST})} */
     @Benchmark public double[] expFast() { expFast.apply(x, outN); return outN; }
 
-    /** {@return exp of every element with the default options (StrictMath, so scalar calls inside whatever loop)} */
+    /** {@return exp of every element with the default options (VecMath's exp: StrictMath's bits on vectors)} */
     @Benchmark public double[] expDefault() { expDefault.apply(x, outN); return outN; }
 
     /** {@return exp of every element with scalar loops} */
     @Benchmark public double[] expScalar() { expScalar.apply(x, outN); return outN; }
+
+    /** {@return sin of every element, the Vector API's sin ({@code Options.FAST})} */
+    @Benchmark public double[] sinFast() { sinFast.apply(x, outN); return outN; }
+
+    /** {@return sin of every element with the default options (VecMath's sin: StrictMath's bits on vectors)} */
+    @Benchmark public double[] sinDefault() { sinDefault.apply(x, outN); return outN; }
+
+    /** {@return sin of every element with scalar loops (Trig's sin: StrictMath's bits)} */
+    @Benchmark public double[] sinScalar() { sinScalar.apply(x, outN); return outN; }
 }
