@@ -14,25 +14,26 @@ package catad.jit;
 final class Trig {
     private Trig() {}
 
-    private static final double INV_PIO2 = 0x1.45f306dc9c883p-1;
-    private static final double PIO2_1 = 0x1.921fb544p0;
-    private static final double PIO2_1T = 0x1.0b4611a626331p-34;
-    private static final double PIO2_2 = 0x1.0b4611a6p-34;
-    private static final double PIO2_2T = 0x1.3198a2e037073p-69;
-    private static final double PIO2_3 = 0x1.3198a2ep-69;
-    private static final double PIO2_3T = 0x1.b839a252049c1p-104;
-    private static final double S1 = -0x1.5555555555549p-3;
-    private static final double S2 = 0x1.111111110f8a6p-7;
-    private static final double S3 = -0x1.a01a019c161d5p-13;
-    private static final double S4 = 0x1.71de357b1fe7dp-19;
-    private static final double S5 = -0x1.ae5e68a2b9cebp-26;
-    private static final double S6 = 0x1.5d93a5acfd57cp-33;
-    private static final double C1 = 0x1.555555555554cp-5;
-    private static final double C2 = -0x1.6c16c16c15177p-10;
-    private static final double C3 = 0x1.a01a019cb159p-16;
-    private static final double C4 = -0x1.27e4f809c52adp-22;
-    private static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
-    private static final double C6 = -0x1.8fae9be8838d4p-37;
+    // FDLIBM's constants (e_rem_pio2.c, k_sin.c, k_cos.c), shared with VecMath.
+    static final double INV_PIO2 = 0x1.45f306dc9c883p-1;
+    static final double PIO2_1 = 0x1.921fb544p0;
+    static final double PIO2_1T = 0x1.0b4611a626331p-34;
+    static final double PIO2_2 = 0x1.0b4611a6p-34;
+    static final double PIO2_2T = 0x1.3198a2e037073p-69;
+    static final double PIO2_3 = 0x1.3198a2ep-69;
+    static final double PIO2_3T = 0x1.b839a252049c1p-104;
+    static final double S1 = -0x1.5555555555549p-3;
+    static final double S2 = 0x1.111111110f8a6p-7;
+    static final double S3 = -0x1.a01a019c161d5p-13;
+    static final double S4 = 0x1.71de357b1fe7dp-19;
+    static final double S5 = -0x1.ae5e68a2b9cebp-26;
+    static final double S6 = 0x1.5d93a5acfd57cp-33;
+    static final double C1 = 0x1.555555555554cp-5;
+    static final double C2 = -0x1.6c16c16c15177p-10;
+    static final double C3 = 0x1.a01a019cb159p-16;
+    static final double C4 = -0x1.27e4f809c52adp-22;
+    static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
+    static final double C6 = -0x1.8fae9be8838d4p-37;
 
     /** {@return {@code StrictMath.sin(x)}, bit for bit} */
     static double sin(double x) {
@@ -86,8 +87,7 @@ final class Trig {
     /** FDLIBM's __kernel_sin(x, y, 1). */
     private static double kernelSin(double x, double y) {
         if (Math.abs(x) < 0x1p-27) return x;
-        double z = x * x, v = z * x;
-        double r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+        double z = x * x, v = z * x, r = sinSeries(z);
         return x - ((z * (0.5 * y - v * r) - y) - v * S1);
     }
 
@@ -95,8 +95,12 @@ final class Trig {
     private static double kernelSin0(double x) {
         if (Math.abs(x) < 0x1p-27) return x;
         double z = x * x, v = z * x;
-        double r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
-        return x + v * (S1 + z * r);
+        return x + v * (S1 + z * sinSeries(z));
+    }
+
+    /** {@return the sin kernel's r: S2 + z (S3 + z (S4 + z (S5 + z S6)))} */
+    private static double sinSeries(double z) {
+        return S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
     }
 
     /** FDLIBM's __kernel_cos(x, y). */

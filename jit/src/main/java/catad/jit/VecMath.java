@@ -1,5 +1,24 @@
 package catad.jit;
 
+import static catad.jit.Trig.C1;
+import static catad.jit.Trig.C2;
+import static catad.jit.Trig.C3;
+import static catad.jit.Trig.C4;
+import static catad.jit.Trig.C5;
+import static catad.jit.Trig.C6;
+import static catad.jit.Trig.INV_PIO2;
+import static catad.jit.Trig.PIO2_1;
+import static catad.jit.Trig.PIO2_1T;
+import static catad.jit.Trig.PIO2_2;
+import static catad.jit.Trig.PIO2_2T;
+import static catad.jit.Trig.PIO2_3;
+import static catad.jit.Trig.PIO2_3T;
+import static catad.jit.Trig.S1;
+import static catad.jit.Trig.S2;
+import static catad.jit.Trig.S3;
+import static catad.jit.Trig.S4;
+import static catad.jit.Trig.S5;
+import static catad.jit.Trig.S6;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
@@ -60,7 +79,7 @@ import jdk.incubator.vector.VectorMask;
 final class VecMath {
     private VecMath() {}
 
-    // FDLIBM's constants (e_exp.c, e_log.c, s_expm1.c, s_tanh.c), as in java.lang.FdLibm.
+    // FDLIBM's constants (e_exp.c, e_log.c, s_expm1.c, s_tanh.c), as in java.lang.FdLibm; sin's and cos's are Trig's.
     private static final double LN2_HI = 0x1.62e42feep-1;
     private static final double LN2_LO = 0x1.a39ef35793c76p-33;
     private static final double INV_LN2 = 0x1.71547652b82fep0;
@@ -85,25 +104,6 @@ final class VecMath {
     private static final double Q3 = -0x1.4ce199eaadbb7p-14;
     private static final double Q4 = 0x1.0cfca86e65239p-18;
     private static final double Q5 = -0x1.afdb76e09c32dp-23;
-    private static final double INV_PIO2 = 0x1.45f306dc9c883p-1;
-    private static final double PIO2_1 = 0x1.921fb544p0;
-    private static final double PIO2_1T = 0x1.0b4611a626331p-34;
-    private static final double PIO2_2 = 0x1.0b4611a6p-34;
-    private static final double PIO2_2T = 0x1.3198a2e037073p-69;
-    private static final double PIO2_3 = 0x1.3198a2ep-69;
-    private static final double PIO2_3T = 0x1.b839a252049c1p-104;
-    private static final double S1 = -0x1.5555555555549p-3;
-    private static final double S2 = 0x1.111111110f8a6p-7;
-    private static final double S3 = -0x1.a01a019c161d5p-13;
-    private static final double S4 = 0x1.71de357b1fe7dp-19;
-    private static final double S5 = -0x1.ae5e68a2b9cebp-26;
-    private static final double S6 = 0x1.5d93a5acfd57cp-33;
-    private static final double C1 = 0x1.555555555554cp-5;
-    private static final double C2 = -0x1.6c16c16c15177p-10;
-    private static final double C3 = 0x1.a01a019cb159p-16;
-    private static final double C4 = -0x1.27e4f809c52adp-22;
-    private static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
-    private static final double C6 = -0x1.8fae9be8838d4p-37;
 
     // FDLIBM's high-word thresholds as doubles: hx > H is |x| >= bits((H+1) << 32), hx < H is |x| < bits(H << 32).
     /** Smallest |x| that exp and expm1 reduce (hx > 0x3fd62e42: |x| > ln2/2). */
@@ -430,7 +430,9 @@ final class VecMath {
      * {@return how many parts of π/2 FDLIBM's medium reduction subtracts, 1, 2 or 3}: a second when
      * the first remainder lost more than 16 bits to cancellation (its exponent 16 below |x|'s), unless
      * n < 32 and |x|'s high word differs from n π/2's, where it knows none is lost; a third when the
-     * second lost more than 49. Below 3π/4, 1 but where |x| shares π/2's high word (see remainderR).
+     * second lost more than 49. Below 3π/4, 1, but 2 where |x| shares π/2's high word: FDLIBM
+     * computes (|x| − pio2_1) − pio2_2 and w = pio2_2t there, which the second step gives bit for bit
+     * (with n = 1 and |x| − pio2_1 below 2^-22, subtracting pio2_2 is exact, so its correction is 0).
      */
     private static DoubleVector pio2Steps(DoubleVector ax, DoubleVector n) {
         // (helpers written out, not called: C2 stops inlining plain calls in code this large)
@@ -450,20 +452,19 @@ final class VecMath {
         DoubleVector e2 = r2.sub(w2).reinterpretAsLongs().lanewise(LSHR, 52).and(0x7ffL).or(ROUND_BITS).reinterpretAsDoubles();
         VectorMask<Double> second = quick.not().and(j.sub(e1).compare(GT, 16.0));
         VectorMask<Double> third = second.and(j.sub(e2).compare(GT, 49.0));
-        return ax.broadcast(1.0).blend(2.0, second).blend(3.0, third).blend(1.0, ax.lt(THREE_PIO4));
+        return ax.broadcast(1.0).blend(2.0, second).blend(3.0, third).blend(1.0, ax.lt(THREE_PIO4))
+                .blend(2.0, axBits.and(HIGH_WORD).reinterpretAsDoubles().eq(PIO2_HIGH_WORD));
     }
 
     /**
      * {@return r of the reduced argument y0 = r − w, y1 = (r − y0) − w}: |x| − n·pio2_1, less n·pio2_2
-     * and n·pio2_3 for the further steps; below 3π/4 where |x| shares π/2's high word,
-     * (|x| − pio2_1) − pio2_2 (FDLIBM's own form there); below π/4, n = 0 makes it |x|.
+     * and n·pio2_3 for the further steps (see pio2Steps); below π/4, n = 0 makes it |x|.
      */
     private static DoubleVector remainderR(DoubleVector ax, DoubleVector n, DoubleVector steps) {
         DoubleVector r1 = ax.sub(n.mul(PIO2_1));
         DoubleVector r2 = r1.sub(n.mul(PIO2_2));
         DoubleVector r3 = r2.sub(n.mul(PIO2_3));
-        return r1.blend(r2, steps.compare(GE, 2.0)).blend(r3, steps.eq(3.0))
-                .blend(r2, ax.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles().eq(PIO2_HIGH_WORD));
+        return r1.blend(r2, steps.compare(GE, 2.0)).blend(r3, steps.eq(3.0));
     }
 
     /** {@return w of the reduced argument, as in remainderR: the low part of n π/2 still to subtract from r} */
@@ -474,8 +475,7 @@ final class VecMath {
         DoubleVector p3 = n.mul(PIO2_3);
         DoubleVector w2 = n.mul(PIO2_2T).sub(r1.sub(r2).sub(p2));
         DoubleVector w3 = n.mul(PIO2_3T).sub(r2.sub(r2.sub(p3)).sub(p3));
-        return n.mul(PIO2_1T).blend(w2, steps.compare(GE, 2.0)).blend(w3, steps.eq(3.0))
-                .blend(PIO2_2T, ax.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles().eq(PIO2_HIGH_WORD));
+        return n.mul(PIO2_1T).blend(w2, steps.compare(GE, 2.0)).blend(w3, steps.eq(3.0));
     }
 
     /** {@return FDLIBM's __kernel_sin(y0, y1, 1): sin(y0 + y1) for |y0 + y1| <= π/4} */
