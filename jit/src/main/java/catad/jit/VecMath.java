@@ -154,6 +154,15 @@ final class VecMath {
     private static final MethodHandle EXPM1_E = handle("expm1E", 2);
     private static final MethodHandle EXPM1_FINISH = handle("expm1Finish", 3);
     private static final MethodHandle EXPM1 = handle("expm1", 1);
+    private static final MethodHandle QUADRANT;
+    static {
+        try {
+            QUADRANT = MethodHandles.lookup().findStatic(VecMath.class, "quadrant",
+                    MethodType.methodType(DoubleVector.class, DoubleVector.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final MethodHandle PIO2_MULTIPLE = handle("pio2Multiple", 1);
     private static final MethodHandle PIO2_STEPS = handle("pio2Steps", 2);
     private static final MethodHandle REMAINDER_R = handle("remainderR", 3);
@@ -361,27 +370,16 @@ final class VecMath {
 
     /** {@return {@code StrictMath.sin} of each lane} */
     static DoubleVector sin(DoubleVector x) {
-        DoubleVector ax = x.abs(), n, y0, y1, s, c, s0;
+        DoubleVector ax = x.abs(), y, s0;
         try {
-            n = (DoubleVector) PIO2_MULTIPLE.invokeExact(ax);
-            DoubleVector steps = (DoubleVector) PIO2_STEPS.invokeExact(ax, n);
-            DoubleVector r = (DoubleVector) REMAINDER_R.invokeExact(ax, n, steps);
-            DoubleVector w = (DoubleVector) REMAINDER_W.invokeExact(ax, n, steps);
-            y0 = r.sub(w);
-            y1 = r.sub(y0).sub(w);
-            s = (DoubleVector) KERNEL_SIN.invokeExact(y0, y1);
-            c = (DoubleVector) KERNEL_COS.invokeExact(y0, y1);
+            y = (DoubleVector) QUADRANT.invokeExact(ax, 0L);
             s0 = (DoubleVector) KERNEL_SIN0.invokeExact(ax);
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
-        // sin(|x|) by n mod 4: sin, cos, −sin, −cos of the remainder (below π/4 FDLIBM's kernel with y = 0,
-        // a form of its own); then sin(x) = ±sin(|x|) bit for bit, as FDLIBM's steps for −x are those for |x|
-        // with every value negated, and rounding is symmetric.
-        LongVector q = n.add(ROUND).reinterpretAsLongs();
-        DoubleVector y = s.blend(c, q.and(1L).or(ROUND_BITS).reinterpretAsDoubles().eq(ROUND + 1)).blend(s0, ax.lt(PIO4));
-        y = y.reinterpretAsLongs().lanewise(XOR, q.and(2L).lanewise(LSHL, 62).lanewise(XOR, x.reinterpretAsLongs().and(SIGN)))
-                .reinterpretAsDoubles();
+        // below π/4 FDLIBM's kernel with y = 0, a form of its own; then sin(x) = ±sin(|x|) bit for bit, as
+        // FDLIBM's steps for −x are those for |x| with every value negated, and rounding is symmetric
+        y = y.blend(s0, ax.lt(PIO4)).reinterpretAsLongs().lanewise(XOR, x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
         try {
             return (DoubleVector) SIN_LARGE.invokeExact(x, y);
         } catch (Throwable e) {
@@ -391,7 +389,21 @@ final class VecMath {
 
     /** {@return {@code StrictMath.cos} of each lane} */
     static DoubleVector cos(DoubleVector x) {
-        DoubleVector ax = x.abs(), n, y0, y1, s, c;
+        try {
+            // cos(x) = cos(|x|) bit for bit (FDLIBM's kernels are even in the remainder), sin's form one quadrant on
+            return (DoubleVector) COS_LARGE.invokeExact(x, (DoubleVector) QUADRANT.invokeExact(x.abs(), 1L));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * {@return sin(|x|) for quarter = 0, cos(|x|) for quarter = 1, from FDLIBM's reduction |x| = n π/2 +
+     * y0 + y1}: by (n + quarter) mod 4, sin, cos, −sin, −cos of the remainder (the kernels' forms; below
+     * π/4 sin's own form is sin's business)
+     */
+    private static DoubleVector quadrant(DoubleVector ax, long quarter) {
+        DoubleVector n, y0, y1, s, c;
         try {
             n = (DoubleVector) PIO2_MULTIPLE.invokeExact(ax);
             DoubleVector steps = (DoubleVector) PIO2_STEPS.invokeExact(ax, n);
@@ -404,15 +416,10 @@ final class VecMath {
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
-        // cos(x) = cos(|x|) bit for bit (FDLIBM's kernels are even in the remainder); by n mod 4: cos, −sin, −cos, sin.
-        LongVector q = n.add(ROUND).reinterpretAsLongs();
-        DoubleVector y = c.blend(s, q.and(1L).or(ROUND_BITS).reinterpretAsDoubles().eq(ROUND + 1));
-        y = y.reinterpretAsLongs().lanewise(XOR, q.add(1L).and(2L).lanewise(LSHL, 62)).reinterpretAsDoubles();
-        try {
-            return (DoubleVector) COS_LARGE.invokeExact(x, y);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        // n + quarter's low bits (n + 1.5·2^52 holds n in its low bits): odd picks cos, bit 1 negates
+        LongVector q = n.add(ROUND).reinterpretAsLongs().add(quarter);
+        DoubleVector y = s.blend(c, q.and(1L).or(ROUND_BITS).reinterpretAsDoubles().eq(ROUND + 1));
+        return y.reinterpretAsLongs().lanewise(XOR, q.and(2L).lanewise(LSHL, 62)).reinterpretAsDoubles();
     }
 
     /**
