@@ -9,7 +9,7 @@ package catad.jit;
  * 600 bytes), so each call with |x| above π/4 allocates — a kernel's tail of four elements made
  * 256 bytes a call. These follow FDLIBM's steps as {@link VecMath#sin} does on vectors (see there
  * for why each step gives FDLIBM's bits), keep the two parts of the reduced argument in locals,
- * and leave to StrictMath only arguments beyond 2^19 π/2, infinities and NaN.
+ * and leave to StrictMath only arguments beyond 2^20 π/2, infinities and NaN.
  */
 final class Trig {
     private Trig() {}

@@ -48,7 +48,7 @@ import jdk.incubator.vector.VectorMask;
  * {@code StrictMath.exp(v)}, bit for bit, and so on, for every double including NaN, infinities,
  * zeros and subnormals (a NaN result is some NaN). It holds whether the code runs interpreted or
  * compiled by C2, for every vector species. {@code sin} and {@code cos} compute lanes up to
- * 2^19·π/2 themselves and leave larger ones, infinities and NaN to {@code StrictMath}, out of line
+ * 2^20·π/2 themselves and leave larger ones, infinities and NaN to {@code StrictMath}, out of line
  * (a vector with such a lane allocates, as {@code StrictMath} does for it).
  *
  * <p>How: FDLIBM uses only correctly rounded {@code + - * /}, comparisons and exponent-field
@@ -128,7 +128,7 @@ final class VecMath {
     private static final double THREE_PIO4 = Double.longBitsToDouble(0x4002d97c_00000000L);
     /** The binade part of π/2's high word, where that form subtracts a second part of π/2 (ix == 0x3ff921fb). */
     private static final double PIO2_HIGH_WORD = Double.longBitsToDouble(0x3ff921fb_00000000L);
-    /** FDLIBM's medium reduction ends here (ix <= 0x413921fb, |x| about 2^19 π/2); above it, Payne and Hanek's, left to StrictMath. */
+    /** FDLIBM's medium reduction ends here (ix <= 0x413921fb, |x| about 2^20 π/2, though FDLIBM's comment says 2^19); above it, Payne and Hanek's, left to StrictMath. */
     private static final double MEDIUM = Double.longBitsToDouble(0x413921fc_00000000L);
     /** The sin and cos kernels return x and 1 below this (ix < 0x3e400000). */
     private static final double TRIG_TINY = 0x1p-27;

@@ -69,7 +69,7 @@ final class MathInputs {
                 // medium reduction's end, the kernels' tiny arguments and cos's qx steps at 0.3 and 0.78125
                 bits(0x3fe921fc_00000000L), bits(0x4002d97c_00000000L), bits(0x3ff921fb_00000000L),
                 bits(0x3ff921fc_00000000L), Math.PI / 4, 3 * Math.PI / 4, bits(0x413921fc_00000000L),
-                (1 << 19) * (Math.PI / 2), 0x1p-27, bits(0x3fd33333_00000000L), 0.78125, bits(0x3fe90001_00000000L),
+                (1 << 19) * (Math.PI / 2), (1 << 20) * (Math.PI / 2), 0x1p-27, bits(0x3fd33333_00000000L), 0.78125, bits(0x3fe90001_00000000L),
                 bits(0x3fd33333_00000000L) + Math.PI / 2, 0.78125 + Math.PI, 0x1p-27 + 2 * Math.PI, 1e6, 1e22, 0x1p1000})
             around(out, v);
         for (int k = 1; k <= 2048; k++) around(out, k * (Math.PI / 2));  // multiples of π/2, where the remainder cancels
@@ -113,8 +113,8 @@ final class MathInputs {
                     uniform(r, n, 0.5, 2), allBits(r, n));
             case "expm1" -> List.of(uniform(r, n, -45, 710), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
             case "tanh" -> List.of(uniform(r, n, -25, 25), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
-            case "sin", "cos" -> List.of(uniform(r, n, -10, 10), uniform(r, n, -1e6, 1e6), logUniform(r, n, -60, 22),
-                    nearPio2Multiples(r, n), allBits(r, n));
+            case "sin", "cos" -> List.of(uniform(r, n, -10, 10), uniform(r, n, -4e6, 4e6), logUniform(r, n, -60, 22),
+                    nearPio2Multiples(r, n), cancelling(r, n), allBits(r, n));
             default -> throw new IllegalArgumentException(function);
         };
     }
@@ -125,6 +125,22 @@ final class MathInputs {
         for (int i = 0; i < n; i++) {
             double v = r.nextInt(1, 1 << 20) * (Math.PI / 2);
             for (int k = r.nextInt(-8, 9); k != 0; k -= Integer.signum(k)) v = k > 0 ? Math.nextUp(v) : Math.nextDown(v);
+            x[i] = r.nextBoolean() ? v : -v;
+        }
+        return x;
+    }
+
+    /**
+     * {@return ± k π/2 + d with |d| about 2^-m |x| for m from 14 to 19 and 47 to 52}: arguments whose
+     * first remainder cancels about 16 bits and, near 2^-49 |x|, whose second one cancels about 49 —
+     * both sides of the medium reduction's two thresholds for a further step
+     */
+    static double[] cancelling(SplittableRandom r, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = r.nextInt(3, 1 << 20) * (Math.PI / 2);
+            int m = r.nextBoolean() ? r.nextInt(14, 20) : r.nextInt(47, 53);
+            v += Math.scalb(r.nextDouble(-2, 2), Math.getExponent(v) - m);
             x[i] = r.nextBoolean() ? v : -v;
         }
         return x;

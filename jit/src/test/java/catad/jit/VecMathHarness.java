@@ -169,7 +169,7 @@ final class VecMathHarness {
         for (int i = 760; i < 1200; i++) in[i] = t[r.nextInt(t.length)];
         List<double[]> sets = random(function, 1, 2048);
         for (int i = 1200; i < in.length; i++) in[i] = sets.get(i % sets.size())[i];
-        // sin and cos leave arguments beyond 2^19 π/2, infinities and NaN to StrictMath, which allocates for
+        // sin and cos leave arguments beyond 2^20 π/2, infinities and NaN to StrictMath, which allocates for
         // them (Payne and Hanek's reduction); the warm loop, which waits for a pass that allocates nothing,
         // has their remainders instead (the other sets have them all)
         if (function.equals("sin") || function.equals("cos"))
