@@ -2262,6 +2262,7 @@ final class Emit {
             catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log",
             catad.dsl.Prims.TANH, "tanh", catad.dsl.Prims.SQRT, "sqrt", catad.dsl.Prims.LOG1P, "log1p", catad.dsl.Prims.EXPM1, "expm1"));
     private static final ClassDesc CD_STRICT = ClassDesc.of("java.lang.StrictMath");
+    private static final ClassDesc CD_TRIG = ClassDesc.of("catad.jit.Trig");
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double), DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
 
     /**
@@ -2274,7 +2275,7 @@ final class Emit {
         if (u.p == catad.dsl.Prims.SIN || u.p == catad.dsl.Prims.COS) {
             // StrictMath's bits without its allocation (Trig)
             push(u.a);
-            cb.invokestatic(ClassDesc.of("catad.jit.Trig"), u.p == catad.dsl.Prims.SIN ? "sin" : "cos", D_D);
+            cb.invokestatic(CD_TRIG, u.p == catad.dsl.Prims.SIN ? "sin" : "cos", D_D);
             return;
         }
         String strict = STRICT.get(u.p);

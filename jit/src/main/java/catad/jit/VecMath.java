@@ -154,15 +154,7 @@ final class VecMath {
     private static final MethodHandle EXPM1_E = handle("expm1E", 2);
     private static final MethodHandle EXPM1_FINISH = handle("expm1Finish", 3);
     private static final MethodHandle EXPM1 = handle("expm1", 1);
-    private static final MethodHandle QUADRANT;
-    static {
-        try {
-            QUADRANT = MethodHandles.lookup().findStatic(VecMath.class, "quadrant",
-                    MethodType.methodType(DoubleVector.class, DoubleVector.class, long.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandle QUADRANT = handle("quadrant", MethodType.methodType(DoubleVector.class, DoubleVector.class, long.class));
     private static final MethodHandle PIO2_MULTIPLE = handle("pio2Multiple", 1);
     private static final MethodHandle PIO2_STEPS = handle("pio2Steps", 2);
     private static final MethodHandle REMAINDER_R = handle("remainderR", 3);
@@ -170,13 +162,16 @@ final class VecMath {
     private static final MethodHandle KERNEL_SIN = handle("kernelSin", 2);
     private static final MethodHandle KERNEL_SIN0 = handle("kernelSin0", 1);
     private static final MethodHandle KERNEL_COS = handle("kernelCos", 2);
-    private static final MethodHandle SIN_LARGE = handle("sinLarge", 2);
-    private static final MethodHandle COS_LARGE = handle("cosLarge", 2);
+    private static final MethodHandle LARGE = handle("large",
+            MethodType.methodType(DoubleVector.class, DoubleVector.class, DoubleVector.class, boolean.class));
 
     private static MethodHandle handle(String name, int arity) {
+        return handle(name, MethodType.methodType(DoubleVector.class, Collections.nCopies(arity, DoubleVector.class)));
+    }
+
+    private static MethodHandle handle(String name, MethodType type) {
         try {
-            return MethodHandles.lookup().findStatic(VecMath.class, name,
-                    MethodType.methodType(DoubleVector.class, Collections.nCopies(arity, DoubleVector.class)));
+            return MethodHandles.lookup().findStatic(VecMath.class, name, type);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -381,7 +376,7 @@ final class VecMath {
         // FDLIBM's steps for −x are those for |x| with every value negated, and rounding is symmetric
         y = y.blend(s0, ax.lt(PIO4)).reinterpretAsLongs().lanewise(XOR, x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
         try {
-            return (DoubleVector) SIN_LARGE.invokeExact(x, y);
+            return (DoubleVector) LARGE.invokeExact(x, y, true);
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
@@ -391,7 +386,7 @@ final class VecMath {
     static DoubleVector cos(DoubleVector x) {
         try {
             // cos(x) = cos(|x|) bit for bit (FDLIBM's kernels are even in the remainder), sin's form one quadrant on
-            return (DoubleVector) COS_LARGE.invokeExact(x, (DoubleVector) QUADRANT.invokeExact(x.abs(), 1L));
+            return (DoubleVector) LARGE.invokeExact(x, (DoubleVector) QUADRANT.invokeExact(x.abs(), 1L), false);
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
@@ -517,23 +512,13 @@ final class VecMath {
         return k.blend(1.0, ax.lt(TRIG_TINY));
     }
 
-    /** {@return y, with StrictMath.sin in the lanes of x beyond the medium reduction, infinite or NaN} */
-    private static DoubleVector sinLarge(DoubleVector x, DoubleVector y) {
+    /** {@return y, with StrictMath.sin (or cos) in the lanes of x beyond the medium reduction, infinite or NaN} */
+    private static DoubleVector large(DoubleVector x, DoubleVector y, boolean sin) {
         if (!x.abs().lt(MEDIUM).not().anyTrue()) return y;
         double[] lanes = new double[2 * x.length()];
         x.intoArray(lanes, 0);
         y.intoArray(lanes, x.length());
-        strict(lanes, true);
-        return DoubleVector.fromArray(x.species(), lanes, x.length());
-    }
-
-    /** {@return y, with StrictMath.cos in the lanes of x beyond the medium reduction, infinite or NaN} */
-    private static DoubleVector cosLarge(DoubleVector x, DoubleVector y) {
-        if (!x.abs().lt(MEDIUM).not().anyTrue()) return y;
-        double[] lanes = new double[2 * x.length()];
-        x.intoArray(lanes, 0);
-        y.intoArray(lanes, x.length());
-        strict(lanes, false);
+        strict(lanes, sin);
         return DoubleVector.fromArray(x.species(), lanes, x.length());
     }
 
