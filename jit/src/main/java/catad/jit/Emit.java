@@ -2,6 +2,7 @@ package catad.jit;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_double;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_void;
@@ -1344,15 +1345,7 @@ final class Emit {
     /** Bytes of vector code per node, measured on GMM kernels (18.6 for the primal's loop over points, 27 for the gradient's, with its scatters). */
     private static final int VECTOR_BYTES_PER_NODE = 28;
 
-    /**
-     * What a {@link VecMath} sin or cos counts for against {@link #MAX_VECMATH_CALLS}: its inlined
-     * code is about four times exp's (1,280 bytes of bytecode with its helpers, against 350). Counted
-     * as one, a loop of cos, exp and sin ran out of C2's inlining budget: a helper stayed a call,
-     * its vectors boxed, 7 KB allocated a call and 13 ns an element.
-     */
-    private static final int TRIG_CALLS = 4;
-
-    /** {@return how many distinct {@link VecMath} calls along v the expressions need, sin and cos counting {@link #TRIG_CALLS}} */
+    /** {@return how many distinct {@link VecMath} calls along v the expressions need} */
     private int vecMathCalls(List<E> roots, Var v) {
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
         var stack = new ArrayList<E>(roots);
@@ -1361,7 +1354,7 @@ final class Emit {
             E e = stack.removeLast();
             if (!e.vars.get(v.id) || !seen.add(e)) continue;
             if (e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath "))
-                calls += op.equals("vecmath sin") || op.equals("vecmath cos") ? TRIG_CALLS : 1;
+                calls++;
             stack.addAll(e.kids());
         }
         return calls;
@@ -2187,6 +2180,7 @@ final class Emit {
                                 ClassDesc.of("catad.jit.VecMath"), m.substring(8), mt));
                         cb.aload(x);
                         cb.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", mt);
+                        if (m.equals("vecmath sin") || m.equals("vecmath cos")) trigLanes(x, m.equals("vecmath sin"));
                     }
                     default -> {
                         cb.aload(x);
@@ -2213,6 +2207,47 @@ final class Emit {
         }
         return vstore(e, vs);
     }
+
+    /**
+     * With VecMath's sin or cos of the vector in local x on the stack, leaves the function of x there
+     * in every lane: where a lane is beyond {@link Trig#MEDIUM}, infinite or NaN, which VecMath leaves
+     * to its caller, x goes through a workspace row to {@link Trig#lanes}, out of line, and the
+     * result is loaded back. So VecMath's compiled code stays small enough for C2 to inline into
+     * kernels (with the fallback inside, it grew past InlineSmallCode once a large argument had
+     * been seen), and no vector crosses a call (a vector returned by a call that is not inlined is
+     * boxed, and C2 then boxes the other branch's too). Both branches leave their vector in one local.
+     */
+    private void trigLanes(int x, boolean sin) {
+        int y = cb.allocateLocal(TypeKind.REFERENCE);
+        cb.astore(y);
+        if (trigRow < 0) { trigRow = wsSize; wsSize += lanes; }
+        Label done = cb.newLabel();
+        cb.aload(x);
+        cb.invokevirtual(CD_DOUBLE_VECTOR, "abs", MethodTypeDesc.of(CD_DOUBLE_VECTOR));
+        cb.loadConstant(Trig.MEDIUM);
+        cb.invokevirtual(CD_DOUBLE_VECTOR, "lt", MethodTypeDesc.of(CD_MASK, CD_double));
+        cb.invokevirtual(CD_MASK, "allTrue", MethodTypeDesc.of(CD_boolean));
+        cb.ifne(done);
+        cb.aload(x);
+        cb.aload(WS);
+        cb.loadConstant(trigRow);
+        cb.invokevirtual(CD_DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int));
+        cb.aload(WS);
+        cb.loadConstant(trigRow);
+        cb.loadConstant(lanes);
+        cb.loadConstant(sin ? 1 : 0);
+        cb.invokestatic(CD_TRIG, "lanes", MethodTypeDesc.of(CD_void, CD_DOUBLES, CD_int, CD_int, CD_boolean));
+        cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
+        cb.aload(WS);
+        cb.loadConstant(trigRow);
+        cb.invokestatic(CD_DOUBLE_VECTOR, "fromArray", MethodTypeDesc.of(CD_DOUBLE_VECTOR, CD_SPECIES, CD_DOUBLES, CD_int));
+        cb.astore(y);
+        cb.labelBinding(done);
+        cb.aload(y);
+    }
+
+    /** The workspace row {@link #trigLanes} passes a vector of sin or cos arguments through, allocated on first use. */
+    private int trigRow = -1;
 
     /** {@return the index map {@code {0, c, 2c, …}} of a gather or scatter at stride c, one per stride} */
     private int[] strideMap(int c) {

@@ -35,6 +35,24 @@ final class Trig {
     static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
     static final double C6 = -0x1.8fae9be8838d4p-37;
 
+    /**
+     * FDLIBM's medium reduction ends here (high word 0x413921fb, |x| about 2^20 π/2, though FDLIBM's
+     * comment says 2^19); above it, Payne and Hanek's, left to StrictMath. {@link VecMath}'s sin and
+     * cos compute the lanes below it only.
+     */
+    static final double MEDIUM = Double.longBitsToDouble(0x413921fc_00000000L);
+
+    /**
+     * Replaces each of {@code lanes} doubles of {@code a} from {@code at} by its sin (or cos): a
+     * vector loop's fallback for a vector with a lane that {@link VecMath} leaves to the caller
+     * (beyond {@link #MEDIUM}, infinite or NaN). Kernels store the argument vector here, call this
+     * out of line, and load the result; every lane gets StrictMath's bits, and only the rare large
+     * arguments allocate (Payne and Hanek's reduction, in StrictMath).
+     */
+    static void lanes(double[] a, int at, int lanes, boolean sin) {
+        for (int i = at; i < at + lanes; i++) a[i] = sinCos(a[i], sin);
+    }
+
     /** {@return {@code StrictMath.sin(x)}, bit for bit} */
     static double sin(double x) {
         return sinCos(x, true);

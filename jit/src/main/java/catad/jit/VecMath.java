@@ -47,9 +47,11 @@ import jdk.incubator.vector.VectorMask;
  * <p>Contract: for every lane {@code v} of {@code x}, {@code exp(x)} has the lane
  * {@code StrictMath.exp(v)}, bit for bit, and so on, for every double including NaN, infinities,
  * zeros and subnormals (a NaN result is some NaN). It holds whether the code runs interpreted or
- * compiled by C2, for every vector species. {@code sin} and {@code cos} compute lanes up to
- * 2^20·π/2 themselves and leave larger ones, infinities and NaN to {@code StrictMath}, out of line
- * (a vector with such a lane allocates, as {@code StrictMath} does for it).
+ * compiled by C2, for every vector species — except that {@code sin} and {@code cos} hold it only
+ * for lanes below {@link Trig#MEDIUM} (2^20·π/2) in magnitude, where FDLIBM's medium reduction ends;
+ * their other lanes (larger, infinite, NaN) are unspecified, and a caller redoes them with
+ * {@link Trig#lanes}, as kernels do (see {@code Emit}): handling them here, out of line, made the
+ * compiled code too large for C2 to inline into kernels once such an argument had been seen.
  *
  * <p>How: FDLIBM uses only correctly rounded {@code + - * /}, comparisons and exponent-field
  * manipulation, which vector lanes do identically (Java never fuses a multiply-add). Each method
@@ -128,8 +130,6 @@ final class VecMath {
     private static final double THREE_PIO4 = Double.longBitsToDouble(0x4002d97c_00000000L);
     /** The binade part of π/2's high word, where that form subtracts a second part of π/2 (ix == 0x3ff921fb). */
     private static final double PIO2_HIGH_WORD = Double.longBitsToDouble(0x3ff921fb_00000000L);
-    /** FDLIBM's medium reduction ends here (ix <= 0x413921fb, |x| about 2^20 π/2, though FDLIBM's comment says 2^19); above it, Payne and Hanek's, left to StrictMath. */
-    private static final double MEDIUM = Double.longBitsToDouble(0x413921fc_00000000L);
     /** The sin and cos kernels return x and 1 below this (ix < 0x3e400000). */
     private static final double TRIG_TINY = 0x1p-27;
     /** cos's kernel subtracts 1/4-ish qx from this on (ix >= 0x3fd33333, |x| about 0.3). */
@@ -162,8 +162,6 @@ final class VecMath {
     private static final MethodHandle KERNEL_SIN = handle("kernelSin", 2);
     private static final MethodHandle KERNEL_SIN0 = handle("kernelSin0", 1);
     private static final MethodHandle KERNEL_COS = handle("kernelCos", 2);
-    private static final MethodHandle LARGE = handle("large",
-            MethodType.methodType(DoubleVector.class, DoubleVector.class, DoubleVector.class, boolean.class));
 
     private static MethodHandle handle(String name, int arity) {
         return handle(name, MethodType.methodType(DoubleVector.class, Collections.nCopies(arity, DoubleVector.class)));
@@ -363,7 +361,7 @@ final class VecMath {
         return z.blend(x.add(x), x.test(IS_NAN));
     }
 
-    /** {@return {@code StrictMath.sin} of each lane} */
+    /** {@return {@code StrictMath.sin} of each lane below {@link Trig#MEDIUM} in magnitude; other lanes unspecified} */
     static DoubleVector sin(DoubleVector x) {
         DoubleVector ax = x.abs(), y, s0;
         try {
@@ -374,19 +372,14 @@ final class VecMath {
         }
         // below π/4 FDLIBM's kernel with y = 0, a form of its own; then sin(x) = ±sin(|x|) bit for bit, as
         // FDLIBM's steps for −x are those for |x| with every value negated, and rounding is symmetric
-        y = y.blend(s0, ax.lt(PIO4)).reinterpretAsLongs().lanewise(XOR, x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-        try {
-            return (DoubleVector) LARGE.invokeExact(x, y, true);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        return y.blend(s0, ax.lt(PIO4)).reinterpretAsLongs().lanewise(XOR, x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
     }
 
-    /** {@return {@code StrictMath.cos} of each lane} */
+    /** {@return {@code StrictMath.cos} of each lane below {@link Trig#MEDIUM} in magnitude; other lanes unspecified} */
     static DoubleVector cos(DoubleVector x) {
         try {
             // cos(x) = cos(|x|) bit for bit (FDLIBM's kernels are even in the remainder), sin's form one quadrant on
-            return (DoubleVector) LARGE.invokeExact(x, (DoubleVector) QUADRANT.invokeExact(x.abs(), 1L), false);
+            return (DoubleVector) QUADRANT.invokeExact(x.abs(), 1L);
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
@@ -419,7 +412,7 @@ final class VecMath {
 
     /**
      * {@return FDLIBM's n for |x| = n π/2 + y0 + y1: 0 below about π/4, 1 below about 3π/4, else
-     * (int)(|x| 2/π + 1/2)} (meaningless above {@link #MEDIUM}, where StrictMath takes over)
+     * (int)(|x| 2/π + 1/2)} (meaningless from {@link Trig#MEDIUM} on, where callers take over)
      */
     private static DoubleVector pio2Multiple(DoubleVector ax) {
         DoubleVector a = ax.mul(INV_PIO2).add(0.5);
@@ -510,28 +503,5 @@ final class VecMath {
                 .blend(0.28125, ax.compare(GE, COS_QX_FIXED)).blend(0.0, ax.lt(COS_QX));
         DoubleVector k = qx.neg().add(1.0).sub(z.mul(0.5).sub(qx).sub(z.mul(r).sub(x.mul(y))));
         return k.blend(1.0, ax.lt(TRIG_TINY));
-    }
-
-    /** {@return y, with StrictMath.sin (or cos) in the lanes of x beyond the medium reduction, infinite or NaN} */
-    private static DoubleVector large(DoubleVector x, DoubleVector y, boolean sin) {
-        if (!x.abs().lt(MEDIUM).not().anyTrue()) return y;
-        double[] lanes = new double[2 * x.length()];
-        x.intoArray(lanes, 0);
-        y.intoArray(lanes, x.length());
-        strict(lanes, sin);
-        return DoubleVector.fromArray(x.species(), lanes, x.length());
-    }
-
-    /**
-     * Writes StrictMath.sin or cos of each argument in the first half of lanes beyond the medium
-     * reduction over its result in the second half, out of line. Arrays, not vectors, cross the call:
-     * a vector returned by a call that is not inlined is a boxed object, and C2 then boxes the vector
-     * of the other branch too, on every call (a kernel allocated 14 KB a call so). Only vectors with
-     * such lanes allocate, as StrictMath does for them (Payne and Hanek's reduction, about 700 bytes a call).
-     */
-    private static void strict(double[] lanes, boolean sin) {
-        int n = lanes.length / 2;
-        for (int i = 0; i < n; i++)
-            if (!(Math.abs(lanes[i]) < MEDIUM)) lanes[n + i] = sin ? StrictMath.sin(lanes[i]) : StrictMath.cos(lanes[i]);
     }
 }

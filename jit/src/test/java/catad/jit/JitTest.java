@@ -156,6 +156,34 @@ class JitTest {
         }
     }
 
+    /**
+     * Vector loops with sin and cos redo a vector through {@link Trig#lanes} when a lane is one
+     * VecMath leaves to its caller (beyond 2^20 π/2, infinite, NaN): in a map, in a sum (the
+     * partial sums keep their lanes), after another function, in a gradient, with such lanes first,
+     * last and alone in their vector — the interpreter's bits in each.
+     */
+    @Test void sinAndCosLanesBeyondVecMathsRangeAreRedoneWithTheSameBits() {
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e300, -1e300, Trig.MEDIUM,
+                -Trig.MEDIUM, Math.nextDown(Trig.MEDIUM), 0x1p60, -1e7, Double.MAX_VALUE, 3e6};
+        for (int n : new int[] {8, 16, 37, 64}) {
+            Shape v = Shape.vec(n);
+            for (int where : new int[] {0, n / 2, n - 1}) {
+                for (double s : special) {
+                    double[] x = random(n, n + where);
+                    x[where] = s;
+                    same(map(n, sin), x);
+                    same(map(n, cos), x);
+                    same(compose(sum(v), map(n, compose(sin, scale(2)))), x);
+                    same(compose(sum(v), map(n, compose(cos, sin, exp))), x);
+                    same(AD.grad(compose(sum(v), map(n, compose(sin, cos)))), x);
+                }
+            }
+        }
+        if (Vectors.LANES >= 4)  // (shorter arrays are written out element by element)
+            for (Prog f : new Prog[] {map(64, sin), compose(sum(Shape.vec(64)), map(64, cos))})
+                assertEquals(Vectors.LANES, Jit.compile(f).vectorLanes(), () -> "a vector loop: " + Jit.compile(f));
+    }
+
     /** The documented order, written out independently of the code under test. */
     static double canonical(double[] t) {
         double[] a = new double[8];

@@ -62,7 +62,12 @@ class KernelTest {
     @Test void aCallAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Prog trig = compose(sum(V), map(N, compose(sin, exp)), map(N, cos));
-        for (Prog f : new Prog[] {program(), AD.grad(program()), trig, AD.grad(trig)}) {
+        // sin beyond 2^20 π/2 seen first (StrictMath's Payne–Hanek reduction allocates for it): VecMath's
+        // sin and cos must still inline into the kernels after it (they did not while they handled such lanes)
+        Kernel large = Jit.compile(map(N, compose(sin, scale(1e6))));
+        double[] big = input(7), out = new double[N];
+        for (int i = 0; i < 30_000; i++) large.apply(big, out);
+        for (Prog f : new Prog[] {program(), AD.grad(program()), trig, AD.grad(trig), map(N, compose(cos, sin))}) {
             Kernel k = Jit.compile(f);
             double[] x = input(7), y = new double[f.cod().dim()];
             // rounds of 20,000 calls until one allocates (next to) nothing: until C2 has compiled the kernel,
@@ -81,9 +86,10 @@ class KernelTest {
     @Test void chainsOfMapsFuseIntoOneLoopWithoutBuffers() {
         int n = 10_000;
         Kernel k = Jit.compile(compose(map(n, exp), map(n, sin), map(n, compose(cos, scale(2)))));
-        assertEquals(0, k.workspaceSize(), k::toString);
+        // no buffer of n: at most the row through which a vector loop redoes sin's and cos's large lanes
+        assertTrue(k.workspaceSize() <= k.vectorLanes(), k::toString);
         Kernel s = Jit.compile(compose(sum(Shape.vec(n)), map(n, sin), map(n, cos)));
-        assertTrue(s.workspaceSize() <= 8, s::toString);
+        assertTrue(s.workspaceSize() <= 8 + s.vectorLanes(), s::toString);
     }
 
     /** Each stage doubles its input after {@code dup}, so it must be written to memory; a buffer dead two stages later is reused. */
@@ -94,7 +100,8 @@ class KernelTest {
         Prog f = compose(stage, stage, stage, stage, stage);
         Kernel k = Jit.compile(f);
         assertArrayEquals(AD.eval(f, input(n, 5)), k.apply(input(n, 5)));
-        assertTrue(k.workspaceSize() <= 2 * n, () -> "five stages, two buffers of " + n + " suffice: " + k);
+        // plus, with vectors, the row sin's vector loops pass arguments beyond VecMath's range through
+        assertTrue(k.workspaceSize() <= 2 * n + k.vectorLanes(), () -> "five stages, two buffers of " + n + " suffice: " + k);
     }
 
     static double[] input(int n, long seed) {

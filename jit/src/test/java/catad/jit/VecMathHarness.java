@@ -104,12 +104,25 @@ final class VecMathHarness {
     static void tanh128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.tanh(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
     static void tanh256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.tanh(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
     static void tanh512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.tanh(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
-    static void sin128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.sin(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
-    static void sin256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.sin(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
-    static void sin512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.sin(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
-    static void cos128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) VecMath.cos(DoubleVector.fromArray(S128, x, i)).intoArray(y, i); }
-    static void cos256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) VecMath.cos(DoubleVector.fromArray(S256, x, i)).intoArray(y, i); }
-    static void cos512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) VecMath.cos(DoubleVector.fromArray(S512, x, i)).intoArray(y, i); }
+    static void sin128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) trig(DoubleVector.fromArray(S128, x, i), y, i, true); }
+    static void sin256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) trig(DoubleVector.fromArray(S256, x, i), y, i, true); }
+    static void sin512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) trig(DoubleVector.fromArray(S512, x, i), y, i, true); }
+    static void cos128(double[] x, double[] y) { for (int i = 0; i < x.length; i += 2) trig(DoubleVector.fromArray(S128, x, i), y, i, false); }
+    static void cos256(double[] x, double[] y) { for (int i = 0; i < x.length; i += 4) trig(DoubleVector.fromArray(S256, x, i), y, i, false); }
+    static void cos512(double[] x, double[] y) { for (int i = 0; i < x.length; i += 8) trig(DoubleVector.fromArray(S512, x, i), y, i, false); }
+
+    /**
+     * VecMath's sin or cos of v into y at i, as a kernel computes it: lanes VecMath leaves to its
+     * caller (beyond {@link Trig#MEDIUM}, infinite, NaN) redone through {@link Trig#lanes}.
+     */
+    private static void trig(DoubleVector v, double[] y, int i, boolean sin) {
+        DoubleVector r = sin ? VecMath.sin(v) : VecMath.cos(v);
+        if (v.abs().lt(Trig.MEDIUM).allTrue()) r.intoArray(y, i);
+        else {
+            v.intoArray(y, i);
+            Trig.lanes(y, i, v.length(), sin);
+        }
+    }
 
     /** Writes StrictMath's function of in to out, a loop for each function as for the vectors, for the timing. */
     static void strictLoop(String function, double[] in, double[] out) {
