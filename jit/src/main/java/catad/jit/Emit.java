@@ -374,17 +374,18 @@ final class Emit {
      * top-level value is scheduled on its own (operands first), so a part can end between any two.
      */
     private List<List<Item>> parts() {
-        var parts = cut(lo.body);
+        var parts = cut(lo.body, this::loopsOverVecMath);
         if (TRACE) System.err.println("catad jit: " + parts.size() + " parts, estimated at " + BYTES_PER_NODE + " bytes per node");
         return parts;
     }
 
     /**
      * {@return the statements as units of work (each value on its own, operands first, then each
-     * statement), cut into groups of at most {@link #PART_BUDGET} estimated bytes} A group can end
-     * between any two units; a unit larger than the budget is a group of its own.
+     * statement), cut into groups of at most {@link #PART_BUDGET} estimated bytes, and with at most
+     * one unit that {@code heavy} flags} A group can end between any two units; a unit larger than
+     * the budget is a group of its own.
      */
-    private static List<List<Item>> cut(List<S> stmts) {
+    private static List<List<Item>> cut(List<S> stmts, java.util.function.Predicate<Item> heavy) {
         var items = new ArrayList<Item>();
         var sizes = new ArrayList<Integer>();
         var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
@@ -398,22 +399,58 @@ final class Emit {
             items.add(new Statement(s));
             sizes.add(inner(s, seen));
         }
-        return pack(items, sizes);
+        return pack(items, sizes, heavy);
     }
 
-    /** {@return the units of work in order, cut into groups of at most {@link #PART_BUDGET} estimated bytes} */
-    private static List<List<Item>> pack(List<Item> items, List<Integer> sizes) {
+    /** {@return the units of work in order, cut into groups of at most {@link #PART_BUDGET} estimated bytes and one heavy unit} */
+    private static List<List<Item>> pack(List<Item> items, List<Integer> sizes, java.util.function.Predicate<Item> heavy) {
         var groups = new ArrayList<List<Item>>();
         var group = new ArrayList<Item>();
         long size = 0;
+        boolean hasHeavy = false;
         for (int i = 0; i < items.size(); i++) {
             long add = (long) sizes.get(i) * BYTES_PER_NODE;
-            if (!group.isEmpty() && size + add > PART_BUDGET) { groups.add(group); group = new ArrayList<>(); size = 0; }
+            boolean h = heavy.test(items.get(i));
+            if (!group.isEmpty() && (size + add > PART_BUDGET || h && hasHeavy)) {
+                groups.add(group);
+                group = new ArrayList<>();
+                size = 0;
+                hasHeavy = false;
+            }
             group.add(items.get(i));
             size += add;
+            hasHeavy |= h;
         }
         groups.add(group);
         return groups;
+    }
+
+    /**
+     * {@return whether the unit holds a loop (or a sum) that calls {@link VecMath}}: each such loop
+     * gets a method of its own. C2 copies a loop's body several times (the iterations before and
+     * after the unrolled main loop), and a method with three loops of inlined VecMath code — the
+     * gradient of three steps of {@code map sin} or {@code map tanh} — ran past its node limit
+     * ("Too many clones required … in partial peeling"); the method was never compiled by C2, and
+     * its vectors were boxed (150 KB a call, slower than scalar code). One such loop, even with
+     * eight calls, compiles.
+     */
+    private boolean loopsOverVecMath(Item item) {
+        var roots = new ArrayList<E>();
+        switch (item) {
+            case Compute c when c.e() instanceof Ir.Reduce r -> roots.add(r.body);
+            case Compute c -> { }
+            case Statement st when st.s() instanceof Ir.Store -> { }
+            case Statement st -> collectAll(List.of(st.s()), roots);
+        }
+        var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<E, Boolean>());
+        var stack = new ArrayList<E>(roots);
+        while (!stack.isEmpty()) {
+            E e = stack.removeLast();
+            if (!seen.add(e)) continue;
+            if (e instanceof Ir.Un u && unaryOp(u.p) instanceof String op && op.startsWith("vecmath ")) return true;
+            stack.addAll(e.kids());
+        }
+        return false;
     }
 
     /** {@return the top-level nodes under r not yet seen, operands first (Sel branches and Reduce bodies stay inside their node)} */
@@ -603,7 +640,7 @@ final class Emit {
         vars.add(l.v());
         var type = groupType(vars);
         // the body as units of work, cut into groups: a long expression is split too
-        var groups = cut(l.body());
+        var groups = cut(l.body(), item -> false);
         String name = "loop" + outlined++;
         if (TRACE) System.err.println("catad jit: loop " + l.v() + " < " + l.v().n + " outlined as " + groups.size() + " methods " + name + "_*");
         // write the body methods first, in order, so that each sees what the earlier ones spill
@@ -650,7 +687,7 @@ final class Emit {
             for (Item it : items) value(((Compute) it).e());
             return;
         }
-        var groups = pack(items, sizes);
+        var groups = pack(items, sizes, this::loopsOverVecMath);
         var vars = boundVars();
         var type = groupType(vars);
         String name = "before" + outlined++;
@@ -1402,7 +1439,8 @@ final class Emit {
             boolean trig = !"false".equals(System.getProperty("catad.jit.vectorTrig"));
             if (trig && p.equals(catad.dsl.Prims.SIN)) return "vecmath sin";
             if (trig && p.equals(catad.dsl.Prims.COS)) return "vecmath cos";
-            // tanh is exact too, but too large for C2 to inline into a kernel: its vectors would be boxed
+            // tanh is exact too, but off by default: see docs/jit.md (-Dcatad.jit.vectorTanh=true to try it)
+            if (Boolean.getBoolean("catad.jit.vectorTanh") && p.equals(catad.dsl.Prims.TANH)) return "vecmath tanh";
             return null;
         }
         if (p.equals(catad.dsl.Prims.EXP)) return "EXP";

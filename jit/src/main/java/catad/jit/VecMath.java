@@ -74,7 +74,11 @@ import jdk.incubator.vector.VectorMask;
  * ordinary calls once a compilation has about 18,000 nodes, which Vector API code reaches after some
  * 25 operations, but inlines calls through a constant method handle late instead. (Generated code
  * that calls these methods after much other vector code would do well to call them the same way.)
- * With 4 and 8 lanes the compiled code allocates nothing and is several times faster than
+ * C2 counts a handle call inside a handle call as recursion when both have the same number of
+ * arguments (they share one invoker method) and inlines one level of that at most: a kernel's call of
+ * a one-argument method here may call one-argument helpers, but those may not call more of them —
+ * {@code tanh} calling {@code expm1} calling its reduction stayed a call, boxed, until {@code tanh}
+ * called expm1's parts itself. With 4 and 8 lanes the compiled code allocates nothing and is several times faster than
  * {@code StrictMath}. With 2 lanes (128-bit vectors) it gives the same bits but is slow: C2 in
  * JDK 25 on x86 does not intrinsify masks of two lanes, so every compare and blend allocates.
  */
@@ -153,7 +157,7 @@ final class VecMath {
     private static final MethodHandle LOG_SPECIAL = handle("logSpecial", 2);
     private static final MethodHandle EXPM1_E = handle("expm1E", 2);
     private static final MethodHandle EXPM1_FINISH = handle("expm1Finish", 3);
-    private static final MethodHandle EXPM1 = handle("expm1", 1);
+    private static final MethodHandle EXPM1_REDUCED = handle("expm1Reduced", 2);
     private static final MethodHandle QUADRANT = handle("quadrant", MethodType.methodType(DoubleVector.class, DoubleVector.class, long.class));
     private static final MethodHandle PIO2_MULTIPLE = handle("pio2Multiple", 1);
     private static final MethodHandle PIO2_STEPS = handle("pio2Steps", 2);
@@ -288,9 +292,17 @@ final class VecMath {
 
     /** {@return {@code StrictMath.expm1} of each lane} */
     static DoubleVector expm1(DoubleVector x) {
-        DoubleVector k, e0;
         try {
-            k = (DoubleVector) REDUCTION.invokeExact(x);
+            return (DoubleVector) EXPM1_REDUCED.invokeExact(x, (DoubleVector) REDUCTION.invokeExact(x));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@return expm1 of each lane of x, k being FDLIBM's multiple of ln2 for it (reductionMultiple)} */
+    private static DoubleVector expm1Reduced(DoubleVector x, DoubleVector k) {
+        DoubleVector e0;
+        try {
             e0 = (DoubleVector) EXPM1_E.invokeExact(x, k);
         } catch (Throwable e) {
             throw new AssertionError(e);
@@ -349,7 +361,11 @@ final class VecMath {
         DoubleVector twice = ax.mul(2.0);
         DoubleVector t;
         try {
-            t = (DoubleVector) EXPM1.invokeExact(twice.blend(twice.neg(), atLeast1.not()));
+            // expm1 spelled out: a handle calling a handle of the same arity calling a third is one C2 will not
+            // inline ("recursive inlining is too deep": it counts the invoker, one per arity), and vectors of a
+            // call not inlined are boxed
+            DoubleVector arg = twice.blend(twice.neg(), atLeast1.not());
+            t = (DoubleVector) EXPM1_REDUCED.invokeExact(arg, (DoubleVector) REDUCTION.invokeExact(arg));
         } catch (Throwable e) {
             throw new AssertionError(e);
         }

@@ -1,0 +1,39 @@
+package catad.jit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Kernels checked in a JVM of their own ({@link FreshJvmKernel}); nothing to check without vector loops. */
+class FreshJvmKernelTest {
+
+    /**
+     * Kernels whose vector code C2 compiled or not depending on what the JVM had run before, each
+     * first in a JVM of its own ({@link FreshJvmKernel}): a gradient with three loops of sin (one
+     * method for all, until each loop that calls VecMath got a method of its own: 150 KB a call).
+     */
+    @Test void kernelsCompiledFirstInAJvmAllocateNothing() throws Exception {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && Vectors.LANES >= 4, "no vector loops calling VecMath here");
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String name : new String[] {"sinSteps", "expSteps"}) {
+            var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-cp", classPath, FreshJvmKernel.class.getName(), name);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(3, TimeUnit.MINUTES), out);
+            assertEquals(0, p.exitValue(), out);
+            var m = Pattern.compile("allocated (\\d+) same (\\w+)").matcher(out);
+            assertTrue(m.find(), out);
+            assertEquals("true", m.group(2), out);
+            assertTrue(Long.parseLong(m.group(1)) < 20_000, () -> "20,000 calls still allocate after 15 rounds: " + out);
+        }
+    }
+}
