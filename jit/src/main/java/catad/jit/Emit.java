@@ -374,7 +374,9 @@ final class Emit {
      * top-level value is scheduled on its own (operands first), so a part can end between any two.
      */
     private List<List<Item>> parts() {
-        var parts = cut(lo.body, this::loopsOverVecMath);
+        // -Dcatad.jit.vecmathMethods=false: such loops share methods, for comparison (read at each compilation)
+        boolean own = !"false".equals(System.getProperty("catad.jit.vecmathMethods"));
+        var parts = cut(lo.body, own ? this::loopsOverVecMath : item -> false);
         if (TRACE) System.err.println("catad jit: " + parts.size() + " parts, estimated at " + BYTES_PER_NODE + " bytes per node");
         return parts;
     }
