@@ -2106,7 +2106,8 @@ final class Emit {
     /**
      * Whether a vector sum of eight lanes whose terms call {@link VecMath} (at most 4 times) takes two
      * blocks of eight terms an iteration: {@code Σ sin(exp xᵢ)} 6.6 → 4.8 ns an element at 10³ and
-     * 10⁶, log-sum-exp 1.68 → 1.58 ({@code -Dcatad.jit.sumUnroll=false} to compare). The same for
+     * 10⁶ in a harness, 1.2–1.35× in JitBench; log-sum-exp within noise there
+     * ({@code -Dcatad.jit.sumUnroll=false} to compare). The same for
      * loops that store (maps) gained nothing, and is not done.
      */
     private static final boolean SUM_UNROLL = !"false".equals(System.getProperty("catad.jit.sumUnroll"));
