@@ -1482,16 +1482,15 @@ final class Emit {
         bound.set(v.id);
         cb.iconst_0();
         cb.istore(slot);
-        Runnable body = () -> {
-            var vs = new IdentityHashMap<E, Integer>();
-            for (S s : l.body()) vectorStore((Ir.Store) s, v, vs, false);
-        };
         Label top = cb.newLabel(), tail = cb.newLabel(), end = cb.newLabel();
         cb.labelBinding(top);
         cb.iload(slot);
         cb.loadConstant(vectorEnd);
         cb.if_icmpge(tail);
-        inScope(body);
+        inScope(() -> {
+            var vs = new IdentityHashMap<E, Integer>();
+            for (S s : l.body()) vectorStore((Ir.Store) s, v, vs, false);
+        });
         cb.iinc(slot, lanes);
         cb.goto_(top);
         cb.labelBinding(tail);
