@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * One kernel compiled and called in a JVM of its own, for {@link KernelTest}: whether C2 compiles a
+ * One kernel compiled and called in a JVM of its own, for {@link FreshJvmKernelTest}: whether C2 compiles a
  * kernel's vector code can depend on what the JVM ran before, so a check that must see a kernel
  * compiled first runs here. Prints the bytes the last round of calls allocated and whether the
  * result had the interpreter's bits.
