@@ -8,8 +8,8 @@ package catad.jit;
  * argument in a new {@code double[2]}, and C2 does not inline the reduction that fills it (over
  * 600 bytes), so each call with |x| above π/4 allocates — a kernel's tail of four elements made
  * 256 bytes a call. These follow FDLIBM's steps as {@link VecMath#sin} does on vectors (see there
- * for why each step gives FDLIBM's bits), keep the two parts of the reduced argument in locals,
- * and leave to StrictMath only arguments beyond 2^20 π/2, infinities and NaN.
+ * for why each step gives FDLIBM's bits) and keep the two parts of the reduced argument in locals;
+ * beyond 2^20 π/2 they reduce with {@link PayneHanek}, which keeps its arrays from call to call.
  */
 final class Trig {
     private Trig() {}
@@ -37,7 +37,7 @@ final class Trig {
 
     /**
      * FDLIBM's medium reduction ends here (high word 0x413921fb, |x| about 2^20 π/2, though FDLIBM's
-     * comment says 2^19); above it, Payne and Hanek's, left to StrictMath. {@link VecMath}'s sin and
+     * comment says 2^19); above it, Payne and Hanek's ({@link PayneHanek}). {@link VecMath}'s sin and
      * cos compute the lanes below it only.
      */
     static final double MEDIUM = Double.longBitsToDouble(0x413921fc_00000000L);
@@ -46,8 +46,7 @@ final class Trig {
      * Replaces each of {@code lanes} doubles of {@code a} from {@code at} by its sin (or cos): a
      * vector loop's fallback for a vector with a lane that {@link VecMath} leaves to the caller
      * (beyond {@link #MEDIUM}, infinite or NaN). Kernels store the argument vector here, call this
-     * out of line, and load the result; every lane gets StrictMath's bits, and only the rare large
-     * arguments allocate (Payne and Hanek's reduction, in StrictMath).
+     * out of line, and load the result; every lane gets StrictMath's bits, and nothing is allocated.
      */
     static void lanes(double[] a, int at, int lanes, boolean sin) {
         for (int i = at; i < at + lanes; i++) a[i] = sinCos(a[i], sin);
@@ -66,30 +65,39 @@ final class Trig {
     private static double sinCos(double x, boolean sin) {
         double ax = Math.abs(x);
         int high = (int) (Double.doubleToRawLongBits(ax) >>> 32);
-        if (high > 0x4139_21fb) return sin ? StrictMath.sin(x) : StrictMath.cos(x);  // large, infinite, NaN
+        if (high >= 0x7ff0_0000) return x - x;                                          // infinite, NaN
         if (high <= 0x3fe9_21fb) return sin ? kernelSin0(x) : kernelCos(x, 0.0);      // |x| <= about π/4
-        // |x| = n π/2 + r − w: FDLIBM's medium reduction, its own form below 3π/4
-        int n = high < 0x4002_d97c ? 1 : (int) (ax * INV_PIO2 + 0.5);
-        double fn = n, r = ax - fn * PIO2_1, w = fn * PIO2_1T;
-        if (high == 0x3ff9_21fb) {  // near π/2: a second part of π/2 at once
-            r -= PIO2_2;
-            w = PIO2_2T;
-        } else if (high >= 0x4002_d97c && (n >= 32 || high == (int) (Double.doubleToRawLongBits(fn * PIO2_1) >>> 32))) {
-            // cancellation possible: a second part of π/2 where more than 16 bits went, a third past 49
-            int j = high >>> 20;
-            if (j - exponent(r - w) > 16) {
-                double t = r, p = fn * PIO2_2;
-                r = t - p;
-                w = fn * PIO2_2T - ((t - r) - p);
-                if (j - exponent(r - w) > 49) {
-                    t = r;
-                    p = fn * PIO2_3;
+        double y0, y1;
+        int n;
+        if (high > 0x4139_21fb) {  // large: Payne and Hanek's reduction
+            PayneHanek p = PayneHanek.get();
+            n = p.reduce(ax);
+            y0 = p.hi;
+            y1 = p.lo;
+        } else {  // |x| = n π/2 + r − w: FDLIBM's medium reduction, its own form below 3π/4
+            n = high < 0x4002_d97c ? 1 : (int) (ax * INV_PIO2 + 0.5);
+            double fn = n, r = ax - fn * PIO2_1, w = fn * PIO2_1T;
+            if (high == 0x3ff9_21fb) {  // near π/2: a second part of π/2 at once
+                r -= PIO2_2;
+                w = PIO2_2T;
+            } else if (high >= 0x4002_d97c && (n >= 32 || high == (int) (Double.doubleToRawLongBits(fn * PIO2_1) >>> 32))) {
+                // cancellation possible: a second part of π/2 where more than 16 bits went, a third past 49
+                int j = high >>> 20;
+                if (j - exponent(r - w) > 16) {
+                    double t = r, p = fn * PIO2_2;
                     r = t - p;
-                    w = fn * PIO2_3T - ((t - r) - p);
+                    w = fn * PIO2_2T - ((t - r) - p);
+                    if (j - exponent(r - w) > 49) {
+                        t = r;
+                        p = fn * PIO2_3;
+                        r = t - p;
+                        w = fn * PIO2_3T - ((t - r) - p);
+                    }
                 }
             }
+            y0 = r - w;
+            y1 = (r - y0) - w;
         }
-        double y0 = r - w, y1 = (r - y0) - w;
         // by q = n mod 4, sin(|x|) is sin, cos, −sin, −cos of the remainder; cos(|x|) is sin(|x|)'s form
         // for q + 1. sin(x) = ±sin(|x|) and cos(x) = cos(|x|) bit for bit (FDLIBM's steps for −x negate every value).
         int q = (sin ? n : n + 1) & 3;

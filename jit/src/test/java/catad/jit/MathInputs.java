@@ -114,7 +114,7 @@ final class MathInputs {
             case "expm1" -> List.of(uniform(r, n, -45, 710), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
             case "tanh" -> List.of(uniform(r, n, -25, 25), uniform(r, n, -3, 3), logUniform(r, n, -60, 6), allBits(r, n));
             case "sin", "cos" -> List.of(uniform(r, n, -10, 10), uniform(r, n, -4e6, 4e6), logUniform(r, n, -60, 22),
-                    nearPio2Multiples(r, n), cancelling(r, n), allBits(r, n));
+                    nearPio2Multiples(r, n), cancelling(r, n), allBits(r, n), large(r, n));
             default -> throw new IllegalArgumentException(function);
         };
     }
@@ -141,6 +141,28 @@ final class MathInputs {
             double v = r.nextInt(3, 1 << 20) * (Math.PI / 2);
             int m = r.nextBoolean() ? r.nextInt(14, 20) : r.nextInt(47, 53);
             v += Math.scalb(r.nextDouble(-2, 2), Math.getExponent(v) - m);
+            x[i] = r.nextBoolean() ? v : -v;
+        }
+        return x;
+    }
+
+    /**
+     * {@return ± doubles beyond 2^20 π/2, where sin and cos reduce by Payne and Hanek's method}: half
+     * with random significands in every binade, half with significands of at most 10 bits set, give or
+     * take an ulp or two, whose remainders' first digits often vanish (the reduction then takes more
+     * digits of 2/π) — and Kahan and McDonald's double nearest a multiple of π/2, with neighbours.
+     */
+    static double[] large(SplittableRandom r, int n) {
+        double[] x = new double[n];
+        double hardest = 6381956970095103.0 * 0x1p797;
+        for (int i = 0; i < n; i++) {
+            double v;
+            if (i < 16) v = hardest + (i - 8) * Math.ulp(hardest);
+            else if (i % 2 == 0) v = Math.scalb(r.nextDouble(1, 2), r.nextInt(21, 1024));
+            else {
+                v = Math.scalb(1 + r.nextInt(1 << 10) * 0x1p-10, r.nextInt(21, 1024));
+                for (int k = r.nextInt(-2, 3); k != 0; k -= Integer.signum(k)) v = k > 0 ? Math.nextUp(v) : Math.nextDown(v);
+            }
             x[i] = r.nextBoolean() ? v : -v;
         }
         return x;

@@ -182,11 +182,6 @@ final class VecMathHarness {
         for (int i = 760; i < 1200; i++) in[i] = t[r.nextInt(t.length)];
         List<double[]> sets = random(function, 1, 2048);
         for (int i = 1200; i < in.length; i++) in[i] = sets.get(i % sets.size())[i];
-        // sin and cos leave arguments beyond 2^20 π/2, infinities and NaN to StrictMath, which allocates for
-        // them (Payne and Hanek's reduction); the warm loop, which waits for a pass that allocates nothing,
-        // has their remainders instead (the other sets have them all)
-        if (function.equals("sin") || function.equals("cos"))
-            for (int i = 0; i < in.length; i++) if (!(Math.abs(in[i]) < 8e5)) in[i] = Double.isFinite(in[i]) ? Math.IEEEremainder(in[i], 8e5) : 1.0;
         return in;
     }
 
