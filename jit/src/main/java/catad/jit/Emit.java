@@ -1113,11 +1113,11 @@ final class Emit {
      * eight terms that every canonical sum runs, whether a copy is one term or one vector of terms.
      */
     private void blocksOfEight(Var v, int n8, int copies, int step, java.util.function.IntConsumer copy) {
-        blocks(v, 0, n8, 8, copies, step, copy);
+        blocks(v, 0, n8, 8, copies, step, false, copy);
     }
 
-    /** {@code for (j = from; j < to; j += span)}, the body as in {@link #blocksOfEight}. */
-    private void blocks(Var v, int from, int to, int span, int copies, int step, java.util.function.IntConsumer copy) {
+    /** {@code for (j = from; j < to; j += span)}, the body as in {@link #blocksOfEight}, with {@link #guardIndex} if {@code guard}. */
+    private void blocks(Var v, int from, int to, int span, int copies, int step, boolean guard, java.util.function.IntConsumer copy) {
         int j = cb.allocateLocal(TypeKind.INT), at = cb.allocateLocal(TypeKind.INT);
         cb.loadConstant(from);
         cb.istore(j);
@@ -1126,6 +1126,7 @@ final class Emit {
         cb.iload(j);
         cb.loadConstant(to);
         cb.if_icmpge(done);
+        if (guard) guardIndex(j, () -> cb.loadConstant(to));
         varSlot.put(v, at);
         bound.set(v.id);
         for (int c = 0; c < copies; c++) {
@@ -1487,6 +1488,7 @@ final class Emit {
         cb.iload(slot);
         cb.loadConstant(vectorEnd);
         cb.if_icmpge(tail);
+        if (vecMathCalls(l.body().stream().map(s -> ((Ir.Store) s).e()).toList(), v) > 0) guardIndex(slot, () -> cb.loadConstant(vectorEnd));
         inScope(() -> {
             var vs = new IdentityHashMap<E, Integer>();
             for (S s : l.body()) vectorStore((Ir.Store) s, v, vs, false);
@@ -1505,6 +1507,27 @@ final class Emit {
         varSlot.remove(v);
     }
 
+    /**
+     * Emits {@code Objects.checkIndex(i, limit)} and drops its result: at the top of a vector loop
+     * whose body calls {@link VecMath}, where i is below the limit by the loop's own test, so it
+     * changes nothing but what C2 does with the loop. Without it, a body whose first array access is
+     * at an offset ({@code x[296 + i]}, as the second half of an input or a workspace region is)
+     * and that then runs a large VecMath function ({@code tanh}, or a loop of several) made C2 give
+     * up on the whole method ("Too many clones required in clone_for_use_outside_loop in partial
+     * peeling": it runs past its node limit when it peels the loop at that first range check); the
+     * method stayed in C1's code, boxing every vector (100 KB a call in the gradient of three steps
+     * of {@code map (tanh . scale 1.5)}). With a check on i itself first, C2 compiles it.
+     */
+    private void guardIndex(int slot, Runnable limit) {
+        if (!GUARD_INDEX) return;
+        cb.iload(slot);
+        limit.run();
+        cb.invokestatic(CD_OBJECTS, "checkIndex", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+        cb.pop();
+    }
+
+    /** {@code -Dcatad.jit.guardIndex=false} leaves {@link #guardIndex} out, for comparison. */
+    private static final boolean GUARD_INDEX = !"false".equals(System.getProperty("catad.jit.guardIndex"));
 
     /**
      * Stores the lanes of a store's value, computed on vectors along v: at unit stride, or scattered
@@ -1783,6 +1806,7 @@ final class Emit {
                     cb.iload(i);
                     if (outer != null) cb.loadConstant(vectorEnd); else cb.iload(to);
                     cb.if_icmpge(end);
+                    guardIndex(i, () -> { if (outer != null) cb.loadConstant(vectorEnd); else cb.iload(to); });
                     inScope(() -> {
                         var vs = new IdentityHashMap<E, Integer>();
                         for (E e : in) {
@@ -2087,9 +2111,9 @@ final class Emit {
             // two blocks an iteration, added in order (the same bits): two independent chains of VecMath
             // code for the processor to overlap, where one chain a block left it waiting on latencies
             int n16 = n8 / 16 * 16;
-            blocks(v, 0, n16, 16, 2, 8, term);
-            blocks(v, n16, n8, 8, 1, 8, term);
-        } else blocksOfEight(v, n8, k, lanes, term);
+            blocks(v, 0, n16, 16, 2, 8, true, term);
+            blocks(v, n16, n8, 8, 1, 8, true, term);
+        } else blocks(v, 0, n8, 8, k, lanes, calls > 0, term);
         int[] part = new int[8];
         for (int l = 0; l < 8; l++) {
             cb.aload(acc[l / lanes]);
@@ -2359,6 +2383,7 @@ final class Emit {
             catad.dsl.Prims.EXP, "exp", catad.dsl.Prims.LOG, "log",
             catad.dsl.Prims.TANH, "tanh", catad.dsl.Prims.SQRT, "sqrt", catad.dsl.Prims.LOG1P, "log1p", catad.dsl.Prims.EXPM1, "expm1"));
     private static final ClassDesc CD_STRICT = ClassDesc.of("java.lang.StrictMath");
+    private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.util.Objects");
     private static final ClassDesc CD_TRIG = ClassDesc.of("catad.jit.Trig");
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double), DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
 

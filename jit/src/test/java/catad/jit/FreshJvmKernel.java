@@ -1,6 +1,7 @@
 package catad.jit;
 
 import static catad.dsl.Catad.*;
+import static catad.dsl.Shape.R;
 
 import catad.dsl.Prog;
 import catad.dsl.Shape;
@@ -25,6 +26,10 @@ final class FreshJvmKernel {
             // three loops of sin, their cos in the backward loops: one method made C2 give up ("too many clones")
             case "sinSteps" -> AD.grad(compose(sum(v), iterate(3, map(n, compose(sin, scale(1.3))))));
             case "expSteps" -> AD.grad(compose(sum(v), iterate(3, map(n, compose(exp, scale(0.3))))));
+            // the first array access of the loop's body at an offset (the second half of the input), then
+            // VecMath: C2 gave up on the method until the loop began with a check of its index (Emit.guardIndex)
+            case "offsetMap" -> compose(map(n, compose(mul, fork(compose(log, exp, exr(R, R)), compose(exp, exl(R, R))))), zip(n, R, R));
+            case "offsetSum" -> compose(sum(v), map(n, compose(mul, fork(compose(log, exp, exr(R, R)), compose(exp, exl(R, R))))), zip(n, R, R));
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -33,8 +38,8 @@ final class FreshJvmKernel {
         int n = 300;
         Prog f = program(args[0], n);
         var r = new SplittableRandom(7);
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = r.nextDouble(-3, 3);
+        double[] x = new double[f.dom().dim()];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble(-3, 3);
         double[] want = AD.eval(f, x);   // (the interpreter first, as a user checking the kernel would)
         Kernel k = Jit.compile(f);
         double[] y = new double[f.cod().dim()];
