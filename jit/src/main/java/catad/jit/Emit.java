@@ -1447,8 +1447,8 @@ final class Emit {
             boolean trig = !"false".equals(System.getProperty("catad.jit.vectorTrig"));
             if (trig && p.equals(catad.dsl.Prims.SIN)) return "vecmath sin";
             if (trig && p.equals(catad.dsl.Prims.COS)) return "vecmath cos";
-            // tanh is exact too, but off by default: see docs/jit.md (-Dcatad.jit.vectorTanh=true to try it)
-            if (Boolean.getBoolean("catad.jit.vectorTanh") && p.equals(catad.dsl.Prims.TANH)) return "vecmath tanh";
+            // -Dcatad.jit.vectorTanh=false: tanh scalar, for comparison (read at each compilation)
+            if (!"false".equals(System.getProperty("catad.jit.vectorTanh")) && p.equals(catad.dsl.Prims.TANH)) return "vecmath tanh";
             return null;
         }
         if (p.equals(catad.dsl.Prims.EXP)) return "EXP";

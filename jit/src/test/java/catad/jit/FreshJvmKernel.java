@@ -26,6 +26,7 @@ final class FreshJvmKernel {
             // three loops of sin, their cos in the backward loops: one method made C2 give up ("too many clones")
             case "sinSteps" -> AD.grad(compose(sum(v), iterate(3, map(n, compose(sin, scale(1.3))))));
             case "expSteps" -> AD.grad(compose(sum(v), iterate(3, map(n, compose(exp, scale(0.3))))));
+            case "tanhSteps" -> AD.grad(compose(sum(v), iterate(3, map(n, compose(tanh, scale(1.5))))));
             // the first array access of the loop's body at an offset (the second half of the input), then
             // VecMath: C2 gave up on the method until the loop began with a check of its index (Emit.guardIndex)
             case "offsetMap" -> compose(map(n, compose(mul, fork(compose(log, exp, exr(R, R)), compose(exp, exl(R, R))))), zip(n, R, R));

@@ -17,7 +17,8 @@ class FreshJvmKernelTest {
     /**
      * Kernels whose vector code C2 compiled or not depending on what the JVM had run before, each
      * first in a JVM of its own ({@link FreshJvmKernel}): a gradient with three loops of sin (one
-     * method for all, until each loop that calls VecMath got a method of its own: 150 KB a call); a
+     * method for all, until each loop that calls VecMath got a method of its own: 150 KB a call), and
+     * of tanh (100 KB a call, whatever the methods, until the check below); a
      * map and a sum whose loop reads the second half of its input before calling VecMath (C2 gave up
      * on them until such loops began with a check of their index, {@code Emit.guardIndex}: 21 and
      * 25 KB a call).
@@ -26,7 +27,7 @@ class FreshJvmKernelTest {
         assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 && Vectors.LANES >= 4, "no vector loops calling VecMath here");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String name : new String[] {"sinSteps", "expSteps", "offsetMap", "offsetSum"}) {
+        for (String name : new String[] {"sinSteps", "expSteps", "tanhSteps", "offsetMap", "offsetSum"}) {
             var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-cp", classPath, FreshJvmKernel.class.getName(), name);
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
