@@ -1941,6 +1941,7 @@ final class Emit {
         E added = addedToSum(st, r);
         boolean sumFirst = added != null && ((Ir.Bin) st.e()).a == r;
         int nj = j.n, ni = i.n, n8 = ni / 8 * 8, jb = nj / lanes * lanes;
+        boolean guard = vecMathCalls(List.of(r.body), j) > 0;
         int acc = wsSize;
         wsSize += 8 * nj;
         cb.aload(WS);
@@ -1959,7 +1960,7 @@ final class Emit {
             cb.loadConstant(acc);
             cb.iadd();
             cb.istore(row);
-            alongJ(j, jb, nj, () -> {
+            alongJ(j, jb, nj, guard, () -> {
                 int t = vec(r.body, j, new IdentityHashMap<>());
                 cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
                 cb.aload(WS);
@@ -1982,7 +1983,7 @@ final class Emit {
             });
         }));
         int[] order = {0, 4, 2, 6, 1, 5, 3, 7};
-        alongJ(j, jb, nj, () -> {
+        alongJ(j, jb, nj, guard, () -> {
             int[] p = new int[8];
             for (int k : order) {
                 cb.getstatic(CD_THIS, "SPECIES", CD_SPECIES);
@@ -2054,8 +2055,8 @@ final class Emit {
         cb.iadd();
     }
 
-    /** {@code for j < jb step lanes: vector; for j < nj: scalar}, j bound in both. */
-    private void alongJ(Var j, int jb, int nj, Runnable vector, Runnable scalar) {
+    /** {@code for j < jb step lanes: vector; for j < nj: scalar}, j bound in both; {@link #guardIndex} first in the vector loop if {@code guard}. */
+    private void alongJ(Var j, int jb, int nj, boolean guard, Runnable vector, Runnable scalar) {
         int slot = cb.allocateLocal(TypeKind.INT);
         varSlot.put(j, slot);
         bound.set(j.id);
@@ -2066,6 +2067,7 @@ final class Emit {
         cb.iload(slot);
         cb.loadConstant(jb);
         cb.if_icmpge(tail);
+        if (guard) guardIndex(slot, () -> cb.loadConstant(jb));
         inScope(vector);
         cb.iinc(slot, lanes);
         cb.goto_(top);
