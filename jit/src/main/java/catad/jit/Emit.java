@@ -2109,7 +2109,7 @@ final class Emit {
             cb.astore(a);
         };
         int calls = vecMathCalls(List.of(r.body), v);
-        if (k == 1 && SUM_UNROLL && calls > 0 && 2 * calls <= MAX_VECMATH_CALLS) {
+        if (k == 1 && SUM_UNROLL && calls > 0 && 2 * calls <= UNROLLED_SUM_CALLS) {
             // two blocks an iteration, added in order (the same bits): two independent chains of VecMath
             // code for the processor to overlap, where one chain a block left it waiting on latencies
             int n16 = n8 / 16 * 16;
@@ -2136,6 +2136,13 @@ final class Emit {
      * loops that store (maps) gained nothing, and is not done.
      */
     private static final boolean SUM_UNROLL = !"false".equals(System.getProperty("catad.jit.sumUnroll"));
+    /**
+     * VecMath calls an unrolled sum may inline, both blocks together: a sum of {@code sin(exp x)·cos x}
+     * unrolled (six inlined functions) took C2 two seconds to compile, 140,000 calls in C1's code
+     * before it settled, and in a busy JVM sometimes over a minute; with four or fewer it settles as
+     * fast as the plain sum.
+     */
+    private static final int UNROLLED_SUM_CALLS = 4;
 
     /** The largest term on vectors: lanewise {@code max} is {@link Math#max}, which is associative and commutative, so any order gives the same bits. */
     private int vectorMax(Ir.Reduce r) {

@@ -31,13 +31,25 @@ final class FreshJvmKernel {
             // VecMath: C2 gave up on the method until the loop began with a check of its index (Emit.guardIndex)
             case "offsetMap" -> compose(map(n, compose(mul, fork(compose(log, exp, exr(R, R)), compose(exp, exl(R, R))))), zip(n, R, R));
             case "offsetSum" -> compose(sum(v), map(n, compose(mul, fork(compose(log, exp, exr(R, R)), compose(exp, exl(R, R))))), zip(n, R, R));
+            // sin beyond 2^20 π/2 in every other lane or so (inputs times 10^6): Payne and Hanek's reduction
+            case "largeSin" -> map(n, compose(sin, scale(1e6)));
+            // after largeSin: VecMath's sin and cos must still inline into kernels (they did not while they
+            // handled such lanes themselves)
+            case "trigSum" -> compose(sum(v), map(n, compose(sin, exp)), map(n, cos));
+            case "trigSumGrad" -> AD.grad(compose(sum(v), map(n, compose(sin, exp)), map(n, cos)));
+            case "cosSin" -> map(n, compose(cos, sin));
             default -> throw new IllegalArgumentException(name);
         };
     }
 
+    /** Runs each kernel named in the arguments in turn, in this one JVM, and prints a line for each. */
     public static void main(String[] args) {
+        for (String name : args) run(name);
+    }
+
+    private static void run(String name) {
         int n = 300;
-        Prog f = program(args[0], n);
+        Prog f = program(name, n);
         var r = new SplittableRandom(7);
         double[] x = new double[f.dom().dim()];
         for (int i = 0; i < x.length; i++) x[i] = r.nextDouble(-3, 3);
@@ -55,7 +67,7 @@ final class FreshJvmKernel {
             rounds++;
         }
         boolean same = Arrays.equals(want, k.apply(x));
-        System.out.printf("kernel %s lanes %d rounds %d (%.1f s) allocated %d same %b%n", args[0], k.vectorLanes(), rounds,
+        System.out.printf("kernel %s lanes %d rounds %d (%.1f s) allocated %d same %b%n", name, k.vectorLanes(), rounds,
                 (System.nanoTime() - start) / 1e9, bytes, same);
     }
 }
