@@ -32,8 +32,10 @@ public final class Deep {
     private static <T> T onBigStack(String what, Supplier<T> pass) {
         var result = new AtomicReference<T>();
         var failure = new AtomicReference<Throwable>();
+        double[] tracker = Magnitude.tracker();
         Thread t = new Thread(null, () -> {
             ON_BIG_STACK.set(true);
+            Magnitude.adopt(tracker);
             try {
                 result.set(pass.get());
             } catch (StackOverflowError e) {

@@ -21,7 +21,7 @@ final class Eval {
 
     /** {@return f applied to each of the b inputs in x} */
     static double[] eval(Prog f, double[] x, int b) {
-        return switch (f) {
+        double[] y = switch (f) {
             case Prog.Id p -> x;
             case Prog.Compose p -> {
                 double[] v = x;
@@ -58,6 +58,8 @@ final class Eval {
             case Prog.While p -> whileLoop(p, x, b);
             case Prog.MapAccum p -> mapAccum(p, x, b);
         };
+        Magnitude.see(y);
+        return y;
     }
 
     /** A tree of products, factor by factor on slices: linear in its size, not size times depth. */

@@ -145,6 +145,7 @@ sealed interface Lin {
         @Override public double[] apply(double[] dx, int b) {
             var y = new double[b];
             for (int k = 0; k < b; k++) y[k] = c[k] * dx[k];
+            Magnitude.see(y);
             return y;
         }
         @Override public Lin transpose() { return this; }

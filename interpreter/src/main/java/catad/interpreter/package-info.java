@@ -6,7 +6,8 @@
  * linearizes a program at a point into a {@link catad.interpreter.LinearMap}; reverse mode is its
  * transpose. The same derivatives are also available as programs ({@code AD.grad(f)},
  * {@code AD.jvp(f)}, {@code AD.vjp(f)}), kept small by {@link catad.interpreter.Simplify}, and
- * differentiable again.
+ * differentiable again. {@link catad.interpreter.Magnitude} reports the largest intermediate value
+ * an evaluation computed, to see values explode inside a program whose result looks tame.
  *
  * {@snippet :
  * import static catad.dsl.Catad.*;

@@ -3,7 +3,8 @@ package catad.laws;
 /**
  * How close two numbers must be, as in JAX's {@code check_grads}:
  * {@code |a − b| ≤ atol + rtol · max(|a|, |b|, scale)}, where {@code scale} is the magnitude of
- * the terms that were added to get {@code a} and {@code b} (so cancellation does not fail a law).
+ * the terms that were added to get {@code a} and {@code b} (so cancellation does not fail a law;
+ * {@link Check} takes at least {@link Check#INTERMEDIATE} times the largest intermediate value).
  * NaNs are equal to NaNs and infinities to the same infinity.
  *
  * @param atol absolute tolerance
