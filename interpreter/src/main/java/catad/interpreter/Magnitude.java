@@ -20,8 +20,9 @@ package catad.interpreter;
  * <p>Only finite values count (a NaN or an infinity is reported by the value itself). Every value
  * an {@linkplain AD#eval evaluation} produces counts, including those of derivative programs and
  * of the linear maps of {@link AD#jvp(catad.dsl.Prog, double[], double[])} and
- * {@link AD#vjp(catad.dsl.Prog, double[], double[])}; compiled (JIT) kernels are not tracked. While
- * no thread tracks, the cost to evaluation is one field read per program node.
+ * {@link AD#vjp(catad.dsl.Prog, double[], double[])}; compiled (JIT) kernels are not tracked. Until
+ * some thread first tracks, the cost to evaluation is one field read per program node; from then on,
+ * a thread-local lookup per node, and a pass over each value on a tracking thread.
  */
 public final class Magnitude {
     private Magnitude() {}
