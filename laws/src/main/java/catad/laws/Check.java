@@ -16,7 +16,7 @@ import java.util.Map;
  * the interpreter's {@link Magnitude} tracks the largest intermediate value M computed on this
  * thread, and {@link Context#close} compares every coordinate with a scale of at least
  * {@link #INTERMEDIATE}{@code · M}: with {@link Tolerance#ROUNDING} that allows {@code 1e-12 · M},
- * about 10⁴ roundings of the largest intermediate, far below what a wrong law produces.
+ * about 4,500 ulps of the largest intermediate, far below what a wrong law produces.
  */
 public final class Check {
     private Check() {}
